@@ -1,0 +1,121 @@
+#pragma once
+// The controller's configuration, parsed once into typed structs and validated as a whole:
+// unknown keys, wrong types, out-of-range values and dangling references are all reported,
+// each with its JSON path. See docs/config.md for every key.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "coldsort/core/cold_room.hpp"
+#include "coldsort/core/grading_standard.hpp"
+#include "coldsort/core/json_reader.hpp"
+#include "coldsort/core/line.hpp"
+#include "coldsort/core/people.hpp"
+#include "coldsort/core/register_map.hpp"
+
+namespace coldsort::core {
+
+struct LineConfig {
+  std::string id;
+  std::string name;
+  int lanes = 4;
+  double cup_pitch_mm = 254;          // distance between cups on the chain
+  double belt_speed_cups_per_s = 10;  // nominal; the PLC reports the real speed
+  int outlet_table_slots = 64;        // ring of decisions per lane held in the PLC
+  int decision_margin_cups = 2;       // a decision must reach the PLC this many cups early
+};
+
+struct CameraConfig {
+  std::string source = "synthetic";  // "synthetic" | "folder"
+  double px_per_mm = 2.0;
+  int width_px = 320;
+  int height_px = 280;
+  std::uint64_t seed = 1;
+  double empty_cup_share = 0.05;  // synthetic: share of cups that carry no fruit
+  std::string folder;             // folder source: images replayed in name order
+};
+
+enum class LinkType { tcp, rtu };
+
+struct LinkConfig {
+  std::string id;
+  LinkType type = LinkType::tcp;
+  std::string host = "127.0.0.1";
+  int port = 502;
+  std::string serial_device;
+  int baud = 9600;
+  char parity = 'N';
+  int data_bits = 8;
+  int stop_bits = 1;
+  int response_timeout_ms = 200;
+};
+
+enum class DeviceKind { sorter_plc, vfd, cold_room, th_sensor, scale };
+
+struct DeviceConfig {
+  std::string id;
+  DeviceKind kind = DeviceKind::sorter_plc;
+  std::string link;
+  int unit_id = 1;
+  int poll_period_ms = 100;
+  RegisterMap map;
+};
+
+struct StoreConfig {
+  std::string path = "var/coldsort.db";
+  int batch_rows = 500;
+  int batch_ms = 250;
+};
+
+struct HmiConfig {
+  std::string bind = "127.0.0.1";
+  int port = 8080;
+  std::string language = "zh-CN";
+  int push_period_ms = 1000;
+};
+
+struct SimulatorConfig {
+  std::string link = "sim";  // the link whose address the simulator serves
+  double ambient_c = 22;     // outside the cold rooms
+};
+
+struct Config {
+  std::string file;  // where it was loaded from; relative paths resolve beside it
+  LineConfig line;
+  CameraConfig camera;
+  GradingStandard grading;
+  std::vector<Product> products;
+  std::vector<Outlet> outlets;
+  std::vector<Station> stations;
+  std::vector<ColdRoom> cold_rooms;
+  std::vector<Lot> lots;
+  std::string current_lot;
+  std::vector<LinkConfig> links;
+  std::vector<DeviceConfig> devices;
+  StoreConfig store;
+  HmiConfig hmi;
+  SimulatorConfig simulator;
+
+  const Product* find_product(std::string_view id) const;
+  const Outlet* find_outlet(std::string_view id) const;
+  const LinkConfig* find_link(std::string_view id) const;
+  const DeviceConfig* find_device(std::string_view id) const;
+  const DeviceConfig* first_device(DeviceKind kind) const;
+  // The outlet of the given kind; validation guarantees one reject and one recirculation.
+  const Outlet& outlet_of_kind(OutletKind kind) const;
+};
+
+struct LoadedConfig {
+  std::optional<Config> config;  // set only when there are no errors
+  ConfigErrors errors;
+};
+
+LoadedConfig load_config(const std::string& file);
+// Parses from text; relative paths resolve against `base_dir`.
+LoadedConfig load_config_text(std::string_view text, const std::string& base_dir,
+                              const std::string& name = "<config>");
+
+std::string_view to_string(DeviceKind kind);
+
+}  // namespace coldsort::core

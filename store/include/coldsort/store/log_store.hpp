@@ -1,0 +1,53 @@
+#pragma once
+// The throughput log: every fruit, alarm change and sensor sample the controller records.
+// Writers never wait on the disk: append_* queue the record and return; one writer thread
+// commits batched transactions bounded by rows and by time.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "coldsort/core/alarm.hpp"
+#include "coldsort/core/clock.hpp"
+#include "coldsort/core/error.hpp"
+#include "coldsort/core/fruit.hpp"
+
+namespace coldsort::store {
+
+struct StoreOptions {
+  int batch_rows = 500;  // commit when this many records are queued...
+  int batch_ms = 250;    // ...or when the oldest queued record is this old
+  int max_queued = 200000;  // beyond this, records are dropped (and counted), never blocking
+};
+
+struct StoreStats {
+  std::uint64_t queued = 0;     // records accepted by append_*
+  std::uint64_t committed = 0;  // records durably committed
+  std::uint64_t dropped = 0;    // records lost to a full queue or a failed write
+  std::uint64_t batches = 0;    // transactions committed
+  std::string last_error;       // empty when the last commit succeeded
+};
+
+// Thread safety: append_*, flush and stats may be called from any thread.
+class LogStore {
+ public:
+  virtual ~LogStore() = default;
+  virtual void append_fruit(const core::Fruit& fruit) = 0;
+  virtual void append_alarm_event(const core::Alarm& alarm) = 0;
+  virtual void append_sensor_sample(std::string_view device, std::string_view point,
+                                    double value, core::WallTime at) = 0;
+  // Blocks until every record appended before the call is committed (or failed).
+  virtual void flush() = 0;
+  virtual StoreStats stats() const = 0;
+};
+
+// Opens (creating if needed) the SQLite database at `path`, runs migrations, checks
+// integrity and starts the writer thread. Errors: store_io (cannot create/open/migrate; the
+// message is in the log), config_invalid (a newer schema than this build knows).
+core::Result<std::unique_ptr<LogStore>> open_sqlite_store(const std::string& path,
+                                                          const StoreOptions& options);
+
+// The schema version this build writes (PRAGMA user_version).
+int current_schema_version();
+
+}  // namespace coldsort::store

@@ -1,0 +1,107 @@
+#include <catch2/catch.hpp>
+
+#include <boost/json.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "coldsort/core/config.hpp"
+
+using namespace coldsort::core;
+
+namespace {
+
+const std::string kDefault = std::string(COLDSORT_CONFIG_DIR) + "/default.json";
+
+boost::json::value default_doc() {
+  std::ifstream in(kDefault);
+  std::stringstream text;
+  text << in.rdbuf();
+  return boost::json::parse(text.str());
+}
+
+std::string errors_of(const boost::json::value& doc) {
+  LoadedConfig loaded = load_config_text(boost::json::serialize(doc), COLDSORT_CONFIG_DIR);
+  CHECK_FALSE(loaded.config);
+  return loaded.errors.joined();
+}
+
+}  // namespace
+
+TEST_CASE("the default config describes a Huili line and is valid", "[unit][config]") {
+  LoadedConfig loaded = load_config(kDefault);
+  INFO(loaded.errors.joined());
+  REQUIRE(loaded.config);
+  const Config& c = *loaded.config;
+  CHECK(c.line.lanes == 4);
+  CHECK(c.outlets.size() == 12);
+  CHECK(c.stations.size() == 12);
+  CHECK(c.cold_rooms.size() == 2);
+  CHECK(c.outlet_of_kind(OutletKind::reject).number > 0);
+  CHECK(c.first_device(DeviceKind::sorter_plc) != nullptr);
+  CHECK(c.grading.quality.size() == 3);
+  CHECK(c.grading.size_for(95.0)->code == "B");
+  CHECK(c.grading.size_for(60.0) == nullptr);
+}
+
+TEST_CASE("a dangling product reference names its path and the known ids", "[unit][config]") {
+  auto doc = default_doc();
+  doc.at("outlets").as_array()[5].as_object()["products"] = boost::json::array{"XL"};
+  std::string e = errors_of(doc);
+  CHECK(e.find("outlets[5].products[0]: unknown product \"XL\" (known: EX-A, EX-B") !=
+        std::string::npos);
+}
+
+TEST_CASE("every broken path is reported in one pass", "[unit][config]") {
+  auto doc = default_doc();
+  doc.at("line").as_object()["lanes"] = 0;
+  doc.at("line").as_object()["speed"] = 3;
+  doc.at("camera").as_object()["px_per_mm"] = "two";
+  doc.at("outlets").as_array()[2].as_object()["position_cups"] = 900;
+  doc.at("devices").as_array()[0].as_object()["link"] = "nowhere";
+  doc.at("cold_rooms").as_array()[1].as_object()["setpoint_c"] = 40;
+  doc.at("products").as_array()[0].as_object()["size_code"] = "Z";
+  std::string e = errors_of(doc);
+  CHECK(e.find("line.lanes: must be an integer between 1 and 16, got 0") != std::string::npos);
+  CHECK(e.find("line.speed: unknown key") != std::string::npos);
+  CHECK(e.find("camera.px_per_mm: expected a number, got a string") != std::string::npos);
+  CHECK(e.find("outlets[2].position_cups: must be an integer between") != std::string::npos);
+  CHECK(e.find("devices[0].link: unknown link \"nowhere\" (known: sim)") != std::string::npos);
+  CHECK(e.find("cold_rooms[1].setpoint_c: must be between -30 and 30, got 40") !=
+        std::string::npos);
+  CHECK(e.find("products[0].size_code: unknown size code \"Z\" (known: A, B, C, D)") !=
+        std::string::npos);
+}
+
+TEST_CASE("structural rules: one reject outlet, unique ids, unit ids per link",
+          "[unit][config]") {
+  auto doc = default_doc();
+  auto& outlets = doc.at("outlets").as_array();
+  outlets[10].as_object()["kind"] = "product";  // the reject outlet becomes a product outlet
+  outlets[1].as_object()["id"] = "O01";
+  doc.at("devices").as_array()[1].as_object()["unit_id"] = 1;
+  std::string e = errors_of(doc);
+  CHECK(e.find("outlets: need exactly one reject outlet, found 0") != std::string::npos);
+  CHECK(e.find("outlets[1].id: duplicate id \"O01\"") != std::string::npos);
+  CHECK(e.find("devices[1].unit_id: another device on link \"sim\" already uses unit id 1") !=
+        std::string::npos);
+}
+
+TEST_CASE("missing files and register maps lacking points are reported", "[unit][config]") {
+  auto doc = default_doc();
+  doc.at("grading").as_object()["standard"] = "grading/nope.json";
+  doc.at("devices").as_array()[2].as_object()["register_map"] = "devices/sim-vfd.json";
+  std::string e = errors_of(doc);
+  CHECK(e.find("nope.json: cannot open file") != std::string::npos);
+  CHECK(e.find("devices[2].register_map:") != std::string::npos);
+  CHECK(e.find("lacks point \"air_temp_c\" that a cold_room needs") != std::string::npos);
+  CHECK(load_config("/nonexistent/coldsort.json").errors.joined().find("config file not found") !=
+        std::string::npos);
+}
+
+TEST_CASE("the config must be an object with valid JSON", "[unit][config]") {
+  CHECK(load_config_text("[1,2]", ".").errors.joined().find("<root>: expected an object") !=
+        std::string::npos);
+  CHECK(load_config_text("{\"line\": ", ".").errors.joined().find("invalid JSON at line 1") !=
+        std::string::npos);
+}
