@@ -41,7 +41,7 @@ TEST_CASE("reader reports wrong types, ranges, missing and unknown keys", "[unit
   CHECK(errors.list().size() == 5);
 }
 
-TEST_CASE("choice lists what is allowed; arrays give indexed paths", "[unit][config]") {
+TEST_CASE("choice lists what is allowed and arrays give indexed paths", "[unit][config]") {
   auto doc = parse(R"({"kind": "laser", "items": [{"v": 1}, {"v": "no"}], "tags": ["a", 3]})");
   ConfigErrors errors;
   ObjectReader r(doc, "", errors);

@@ -3,7 +3,7 @@
 // GET /api/v1/status (the latest status document) and pushes every new status document to
 // WebSocket clients on /api/v1/live.
 // Thread safety: construct, start and stop on the io_context's thread; publish() may be
-// called from any thread (it posts).
+// called from any thread (it posts). Exactly one thread may run the io_context.
 #include <boost/asio/io_context.hpp>
 
 #include <memory>
@@ -23,13 +23,17 @@ struct HmiOptions {
 
 class HmiServer {
  public:
+  // No I/O. Throws std::invalid_argument for an option out of range (a start-up error).
   HmiServer(boost::asio::io_context& ioc, HmiOptions options);
   ~HmiServer();
   HmiServer(const HmiServer&) = delete;
   HmiServer& operator=(const HmiServer&) = delete;
 
-  // Binds and listens. Returns the bound port. Errors: address_in_use, io_error.
+  // Binds and listens. Returns the bound port. Errors: address_in_use, io_error
+  // (config_invalid when `bind` is not an IP address).
   core::Result<int> start();
+  // Closes the acceptor and every connection; the io_context's run() then returns once their
+  // handlers finish. Final: the server cannot be started again.
   void stop();
   // Replaces the status document (a JSON object as text) and pushes it to live clients.
   void publish(std::string status_json);

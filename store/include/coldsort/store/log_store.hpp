@@ -14,10 +14,16 @@
 
 namespace coldsort::store {
 
+// Every field must be positive (max_db_bytes: zero or positive); open_sqlite_store refuses
+// anything else with config_invalid. Sensor samples are refused from 90 % of max_queued on,
+// so that a flood of them cannot crowd out fruit and alarms.
 struct StoreOptions {
   int batch_rows = 500;  // commit when this many records are queued...
   int batch_ms = 250;    // ...or when the oldest queued record is this old
   int max_queued = 200000;  // beyond this, records are dropped (and counted), never blocking
+  int retry_attempts = 5;     // tries per batch on busy/full/read-only/I/O errors, then drop
+  int retry_backoff_ms = 50;  // wait before the first retry; doubles after each one
+  std::int64_t max_db_bytes = 0;  // 0: no cap; else commits beyond it fail as on a full disk
 };
 
 struct StoreStats {
@@ -36,7 +42,8 @@ class LogStore {
   virtual void append_alarm_event(const core::Alarm& alarm) = 0;
   virtual void append_sensor_sample(std::string_view device, std::string_view point,
                                     double value, core::WallTime at) = 0;
-  // Blocks until every record appended before the call is committed (or failed).
+  // Blocks until every record appended before the call is committed (or failed). It does
+  // not hurry the writer: expect up to batch_ms plus the commit (and any retries).
   virtual void flush() = 0;
   virtual StoreStats stats() const = 0;
 };

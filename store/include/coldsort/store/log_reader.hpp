@@ -1,0 +1,76 @@
+#pragma once
+// Read-only access to a store database, for tests and the CLI. Reports come later; this
+// reads rows back as they were written.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "coldsort/core/error.hpp"
+
+namespace coldsort::store {
+
+// One row of the `fruit` table. Times are Unix milliseconds; grade and reason are the
+// core::to_string names; text columns that were empty (stored as NULL) read as "".
+struct FruitRow {
+  std::int64_t id = 0;
+  std::int64_t t_ms = 0;
+  int lane = 0;
+  std::int64_t cup = 0;
+  std::string lot_id;
+  double diameter_mm = 0;
+  double minor_diameter_mm = 0;
+  double area_mm2 = 0;
+  double weight_g = 0;
+  double hue_deg = 0;
+  double defect_share = 0;
+  double confidence = 0;
+  std::string grade;
+  std::string size_code;
+  std::string product_id;
+  int outlet = 0;
+  std::string reason;
+};
+
+struct AlarmEventRow {
+  std::int64_t id = 0;
+  std::int64_t t_ms = 0;
+  std::string alarm_key;
+  std::string source;
+  std::string message;
+  std::string priority;  // core::to_string(AlarmPriority)
+  std::string state;     // core::to_string(AlarmState)
+};
+
+struct SensorSampleRow {
+  std::int64_t id = 0;
+  std::int64_t t_ms = 0;
+  std::string device;
+  std::string point;
+  double value = 0;
+};
+
+// Errors: store_io (cannot open, not a database, missing table), store_busy (locked).
+// Rows come in insertion (id) order. Thread safety: none; one reader per thread.
+class LogReader {
+ public:
+  // Opens an existing database read-only; never creates, migrates or changes it.
+  static core::Result<LogReader> open(const std::string& path);
+
+  LogReader(LogReader&&) noexcept;
+  LogReader& operator=(LogReader&&) noexcept;
+  ~LogReader();
+
+  core::Result<int> schema_version() const;
+  core::Result<std::int64_t> count_fruit() const;
+  core::Result<std::vector<FruitRow>> fruit_rows(int limit, int offset = 0) const;
+  core::Result<std::vector<AlarmEventRow>> alarm_event_rows(int limit, int offset = 0) const;
+  core::Result<std::vector<SensorSampleRow>> sensor_sample_rows(int limit, int offset = 0) const;
+
+ private:
+  struct Impl;
+  explicit LogReader(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace coldsort::store

@@ -1,0 +1,108 @@
+#include "coldsort/store/log_reader.hpp"
+
+#include <utility>
+
+#include "coldsort/core/log.hpp"
+#include "schema.hpp"
+#include "sqlite_handle.hpp"
+
+namespace coldsort::store {
+
+using detail::Statement;
+
+struct LogReader::Impl {
+  std::string path;
+  detail::Connection db;
+
+  // Prepares `sql`, binds limit and offset as ?1 and ?2, and reads every row with `read`.
+  template <class Row, class ReadRow>
+  core::Result<std::vector<Row>> rows(const char* sql, int limit, int offset, ReadRow read) {
+    detail::SqlError e;
+    auto stmt = Statement::prepare(db, sql, &e);
+    if (!stmt) return failed(e);
+    stmt->bind(1, std::int64_t{limit});
+    stmt->bind(2, std::int64_t{offset});
+    std::vector<Row> out;
+    int rc = SQLITE_ROW;
+    while ((rc = stmt->step()) == SQLITE_ROW) out.push_back(read(*stmt));
+    if (rc != SQLITE_DONE) return failed(db.error(rc));
+    return out;
+  }
+
+  boost::system::error_code failed(const detail::SqlError& e) const {
+    core::log::warn("store", "reading '" + path + "' failed: " + e.message);
+    return core::make_error_code(detail::to_errc(e.code));
+  }
+};
+
+LogReader::LogReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+LogReader::LogReader(LogReader&&) noexcept = default;
+LogReader& LogReader::operator=(LogReader&&) noexcept = default;
+LogReader::~LogReader() = default;
+
+core::Result<LogReader> LogReader::open(const std::string& path) {
+  auto db = detail::open_database(path, detail::OpenMode::read_only);
+  if (!db) return db.error();
+  return LogReader(std::make_unique<Impl>(Impl{path, std::move(*db)}));
+}
+
+core::Result<int> LogReader::schema_version() const {
+  detail::SqlError e;
+  auto version = impl_->db.query_int("PRAGMA user_version", &e);
+  if (!version) return impl_->failed(e);
+  return static_cast<int>(*version);
+}
+
+core::Result<std::int64_t> LogReader::count_fruit() const {
+  detail::SqlError e;
+  auto count = impl_->db.query_int("SELECT COUNT(*) FROM fruit", &e);
+  if (!count) return impl_->failed(e);
+  return *count;
+}
+
+core::Result<std::vector<FruitRow>> LogReader::fruit_rows(int limit, int offset) const {
+  return impl_->rows<FruitRow>(
+      "SELECT id, t_ms, lane, cup, lot_id, diameter_mm, minor_diameter_mm, area_mm2,"
+      " weight_g, hue_deg, defect_share, confidence, grade, size_code, product_id, outlet,"
+      " reason FROM fruit ORDER BY id LIMIT ?1 OFFSET ?2",
+      limit, offset, [](const Statement& s) {
+        FruitRow r;
+        r.id = s.column_int(0);
+        r.t_ms = s.column_int(1);
+        r.lane = static_cast<int>(s.column_int(2));
+        r.cup = s.column_int(3);
+        r.lot_id = s.column_text(4);
+        double* measures[] = {&r.diameter_mm, &r.minor_diameter_mm, &r.area_mm2,  &r.weight_g,
+                              &r.hue_deg,     &r.defect_share,      &r.confidence};
+        int column = 5;
+        for (double* m : measures) *m = s.column_double(column++);
+        r.grade = s.column_text(12);
+        r.size_code = s.column_text(13);
+        r.product_id = s.column_text(14);
+        r.outlet = static_cast<int>(s.column_int(15));
+        r.reason = s.column_text(16);
+        return r;
+      });
+}
+
+core::Result<std::vector<AlarmEventRow>> LogReader::alarm_event_rows(int limit, int offset) const {
+  return impl_->rows<AlarmEventRow>(
+      "SELECT id, t_ms, alarm_key, source, message, priority, state FROM alarm_event"
+      " ORDER BY id LIMIT ?1 OFFSET ?2",
+      limit, offset, [](const Statement& s) {
+        return AlarmEventRow{s.column_int(0),  s.column_int(1),  s.column_text(2), s.column_text(3),
+                             s.column_text(4), s.column_text(5), s.column_text(6)};
+      });
+}
+
+core::Result<std::vector<SensorSampleRow>> LogReader::sensor_sample_rows(int limit,
+                                                                         int offset) const {
+  return impl_->rows<SensorSampleRow>(
+      "SELECT id, t_ms, device, point, value FROM sensor_sample ORDER BY id LIMIT ?1 OFFSET ?2",
+      limit, offset, [](const Statement& s) {
+        return SensorSampleRow{s.column_int(0), s.column_int(1), s.column_text(2), s.column_text(3),
+                               s.column_double(4)};
+      });
+}
+
+}  // namespace coldsort::store

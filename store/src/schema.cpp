@@ -1,0 +1,185 @@
+#include "schema.hpp"
+
+#include <algorithm>
+#include <array>
+#include <string>
+
+#include "coldsort/core/log.hpp"
+#include "coldsort/store/log_store.hpp"
+
+namespace coldsort::store::detail {
+namespace {
+
+constexpr std::string_view kLog = "store";
+
+// How long a statement waits for another connection's lock before SQLITE_BUSY. WAL readers
+// never block the writer, so only a second writer (the CLI, a migration) or a checkpoint
+// can hold it; two seconds covers those and stays far below the PLC's watchdog period.
+constexpr int kBusyTimeoutMs = 2000;
+
+struct Migration {
+  int version;      // the user_version the database has after this step
+  const char* sql;  // applied in one transaction with the version stamp
+};
+
+// Append only: a released step is never edited, a change is a new step. Empty text
+// (a fruit without lot, size or product) is stored as NULL so that COUNT(column) and
+// GROUP BY in the reports skip it; measurements are nullable because SQLite stores NaN
+// as NULL.
+constexpr std::array kMigrations{
+    Migration{1, R"sql(
+CREATE TABLE fruit (
+  id INTEGER PRIMARY KEY,
+  t_ms INTEGER NOT NULL,
+  lane INTEGER NOT NULL,
+  cup INTEGER NOT NULL,
+  lot_id TEXT,
+  diameter_mm REAL,
+  minor_diameter_mm REAL,
+  area_mm2 REAL,
+  weight_g REAL,
+  hue_deg REAL,
+  defect_share REAL,
+  confidence REAL,
+  grade TEXT NOT NULL,
+  size_code TEXT,
+  product_id TEXT,
+  outlet INTEGER NOT NULL,
+  reason TEXT NOT NULL
+);
+CREATE INDEX fruit_t_ms ON fruit (t_ms);
+CREATE TABLE alarm_event (
+  id INTEGER PRIMARY KEY,
+  t_ms INTEGER NOT NULL,
+  alarm_key TEXT NOT NULL,
+  source TEXT NOT NULL,
+  message TEXT NOT NULL,
+  priority TEXT NOT NULL,
+  state TEXT NOT NULL
+);
+CREATE INDEX alarm_event_t_ms ON alarm_event (t_ms);
+CREATE TABLE sensor_sample (
+  id INTEGER PRIMARY KEY,
+  t_ms INTEGER NOT NULL,
+  device TEXT NOT NULL,
+  point TEXT NOT NULL,
+  value REAL
+);
+CREATE INDEX sensor_sample_device_point_t_ms ON sensor_sample (device, point, t_ms);
+)sql"},
+};
+
+core::Result<void> fail(const std::string& path, std::string_view what, const SqlError& e,
+                        core::errc code = core::errc::store_io) {
+  core::log::error(kLog, "cannot " + std::string(what) + " '" + path + "': " + e.message +
+                             " (SQLite code " + std::to_string(e.code) + ")");
+  return core::make_error_code(code);
+}
+
+// PRAGMA quick_check answers one row "ok", or up to 100 rows describing damage.
+core::Result<void> check_integrity(Connection& db, const std::string& path) {
+  SqlError e;
+  auto stmt = Statement::prepare(db, "PRAGMA quick_check", &e);
+  if (!stmt) return fail(path, "check", e);
+  int rc = stmt->step();
+  if (rc != SQLITE_ROW) return fail(path, "check", db.error(rc));
+  std::string first = stmt->column_text(0);
+  if (first == "ok") return {};
+  return fail(path, "use damaged database", SqlError{SQLITE_CORRUPT, "quick_check: " + first});
+}
+
+core::Result<void> configure_writer(Connection& db, const std::string& path) {
+  SqlError e;
+  // WAL: readers (reports, HMI) never block the writer and the writer never blocks them.
+  auto mode = Statement::prepare(db, "PRAGMA journal_mode=WAL", &e);
+  if (!mode) return fail(path, "open", e);
+  int rc = mode->step();
+  if (rc != SQLITE_ROW) return fail(path, "open", db.error(rc));
+  if (mode->column_text(0) != "wal") {
+    core::log::warn(kLog, "'" + path + "' stays in journal mode " + mode->column_text(0) +
+                              " (the file system does not support WAL)");
+  }
+  // synchronous=NORMAL in WAL mode syncs the log only at checkpoints, not at each commit
+  // (sqlite.org/pragma.html#pragma_synchronous): a power cut can lose the last committed
+  // transactions, but it never corrupts the database. That trade buys the throughput the
+  // per-fruit log needs; a crash of the process alone loses nothing committed.
+  if (!db.exec("PRAGMA synchronous=NORMAL", &e)) return fail(path, "configure", e);
+  return {};
+}
+
+core::Result<void> apply(Connection& db, const std::string& path, const Migration& step) {
+  SqlError e;
+  // IMMEDIATE takes the write lock at once, so two processes opening the same new file
+  // cannot both apply a step: the second re-reads the version inside its own transaction.
+  if (!db.exec("BEGIN IMMEDIATE", &e)) return fail(path, "migrate", e);
+  auto version = db.query_int("PRAGMA user_version", &e);
+  bool ok = version.has_value();
+  if (ok && *version < step.version) {
+    std::string stamp = "PRAGMA user_version = " + std::to_string(step.version);
+    ok = db.exec(step.sql, &e) && db.exec(stamp.c_str(), &e);
+  }
+  if (ok && db.exec("COMMIT", &e)) return {};
+  db.exec("ROLLBACK");  // fails harmlessly when SQLite already rolled back
+  return fail(path, "migrate to schema version " + std::to_string(step.version) + " in", e);
+}
+
+}  // namespace
+
+core::Result<Connection> open_database(const std::string& path, OpenMode mode) {
+  // NOMUTEX: each connection is used by one thread at a time (the writer thread, or the
+  // reader's owner), so SQLite's per-connection mutex would only cost time.
+  int flags =
+      SQLITE_OPEN_NOMUTEX | (mode == OpenMode::writer ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                                                      : SQLITE_OPEN_READONLY);
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  Connection db(raw);  // owns the handle even when the open failed
+  if (rc != SQLITE_OK) return fail(path, "open", db.error(rc)).error();
+  sqlite3_extended_result_codes(db.get(), 1);
+  sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
+  if (mode == OpenMode::writer) {
+    if (auto r = configure_writer(db, path); !r) return r.error();
+    if (auto r = check_integrity(db, path); !r) return r.error();
+  }
+  return db;
+}
+
+core::Result<void> migrate(Connection& db, const std::string& path) {
+  SqlError e;
+  auto version = db.query_int("PRAGMA user_version", &e);
+  if (!version) return fail(path, "read the schema version of", e);
+  const int current = current_schema_version();
+  if (*version > current) {
+    core::log::error(kLog, "'" + path + "' has schema version " + std::to_string(*version) +
+                               " but this build knows versions up to " + std::to_string(current) +
+                               "; refusing to write to it");
+    return core::make_error_code(core::errc::config_invalid);
+  }
+  if (*version == current) return {};
+  core::log::info(kLog, "migrating '" + path + "' from schema version " + std::to_string(*version) +
+                            " to " + std::to_string(current));
+  for (const Migration& step : kMigrations) {
+    if (step.version <= *version) continue;
+    if (auto r = apply(db, path, step); !r) return r;
+  }
+  return {};
+}
+
+core::Result<void> cap_size(Connection& db, const std::string& path, std::int64_t max_bytes) {
+  if (max_bytes <= 0) return {};
+  SqlError e;
+  auto page_bytes = db.query_int("PRAGMA page_size", &e);
+  if (!page_bytes) return fail(path, "configure", e);
+  std::int64_t pages = std::max<std::int64_t>(1, max_bytes / *page_bytes);
+  std::string sql = "PRAGMA max_page_count = " + std::to_string(pages);
+  if (!db.query_int(sql.c_str(), &e)) return fail(path, "configure", e);
+  return {};
+}
+
+}  // namespace coldsort::store::detail
+
+namespace coldsort::store {
+
+int current_schema_version() { return detail::kMigrations.back().version; }
+
+}  // namespace coldsort::store

@@ -1,0 +1,109 @@
+#include "table_writer.hpp"
+
+#include <type_traits>
+#include <utility>
+
+namespace coldsort::store::detail {
+namespace {
+
+constexpr const char* kInsertFruit =
+    "INSERT INTO fruit (t_ms, lane, cup, lot_id, diameter_mm, minor_diameter_mm, area_mm2,"
+    " weight_g, hue_deg, defect_share, confidence, grade, size_code, product_id, outlet,"
+    " reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+constexpr const char* kInsertAlarm =
+    "INSERT INTO alarm_event (t_ms, alarm_key, source, message, priority, state)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+constexpr const char* kInsertSample =
+    "INSERT INTO sensor_sample (t_ms, device, point, value) VALUES (?1, ?2, ?3, ?4)";
+
+// Runs a prepared statement that returns no rows and makes it ready for the next use.
+int run(Statement& stmt) {
+  int rc = stmt.step();
+  stmt.reset();
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+}  // namespace
+
+core::Result<TableWriter> TableWriter::create(Connection db, SqlError* detail) {
+  TableWriter w;
+  w.db_ = std::move(db);
+  // IMMEDIATE takes the write lock at BEGIN, so a busy database shows up there (where the
+  // busy timeout applies cleanly) rather than half-way through the inserts.
+  const std::pair<Statement*, const char*> statements[] = {
+      {&w.begin_, "BEGIN IMMEDIATE"}, {&w.commit_, "COMMIT"},      {&w.fruit_, kInsertFruit},
+      {&w.alarm_, kInsertAlarm},      {&w.sample_, kInsertSample},
+  };
+  for (auto [stmt, sql] : statements) {
+    auto prepared = Statement::prepare(w.db_, sql, detail);
+    if (!prepared) return prepared.error();
+    *stmt = std::move(*prepared);
+  }
+  return w;
+}
+
+core::Result<void> TableWriter::commit(std::span<const Record> batch, SqlError* detail) {
+  int rc = run(begin_);
+  for (std::size_t i = 0; rc == SQLITE_OK && i < batch.size(); ++i) {
+    rc = std::visit(
+        [this](const auto& r) {
+          using T = std::decay_t<decltype(r)>;
+          if constexpr (std::is_same_v<T, core::Fruit>)
+            return insert_fruit(r);
+          else if constexpr (std::is_same_v<T, core::Alarm>)
+            return insert_alarm(r);
+          else
+            return insert_sample(r);
+        },
+        batch[i]);
+  }
+  if (rc == SQLITE_OK) rc = run(commit_);
+  if (rc == SQLITE_OK) return {};
+  if (detail != nullptr) *detail = db_.error(rc);
+  // After SQLITE_FULL or SQLITE_IOERR SQLite may already have rolled back; then this
+  // ROLLBACK fails with "no transaction is active", which is what we want anyway.
+  if (!sqlite3_get_autocommit(db_.get())) db_.exec("ROLLBACK");
+  return core::make_error_code(to_errc(rc));
+}
+
+int TableWriter::insert_fruit(const core::Fruit& f) {
+  const core::Measurement& m = f.measured;
+  fruit_.bind(1, core::to_unix_ms(f.seen_at));
+  fruit_.bind(2, std::int64_t{f.at.lane});
+  // SQLite integers are signed 64-bit; an encoder cup index will not reach 2^63.
+  fruit_.bind(3, static_cast<std::int64_t>(f.at.cup));
+  fruit_.bind_text_or_null(4, f.lot_id);
+  const double measures[] = {m.diameter_mm,  m.minor_diameter_mm, m.area_mm2,  m.weight_g,
+                             m.mean_hue_deg, m.defect_share,      m.confidence};
+  int index = 5;
+  for (double value : measures) fruit_.bind(index++, value);
+  fruit_.bind(12, core::to_string(f.grade));
+  fruit_.bind_text_or_null(13, f.size_code);
+  fruit_.bind_text_or_null(14, f.product_id);
+  fruit_.bind(15, std::int64_t{f.outlet});
+  fruit_.bind(16, core::to_string(f.reason));
+  return run(fruit_);
+}
+
+int TableWriter::insert_alarm(const core::Alarm& a) {
+  // The event is a state change, so it is stamped with the change time (the raise time
+  // for an alarm that has not changed since it was raised).
+  core::WallTime at = a.changed_at != core::WallTime{} ? a.changed_at : a.raised_at;
+  alarm_.bind(1, core::to_unix_ms(at));
+  alarm_.bind(2, a.key);
+  alarm_.bind(3, a.source);
+  alarm_.bind(4, a.message);
+  alarm_.bind(5, core::to_string(a.priority));
+  alarm_.bind(6, core::to_string(a.state));
+  return run(alarm_);
+}
+
+int TableWriter::insert_sample(const SensorSample& s) {
+  sample_.bind(1, core::to_unix_ms(s.at));
+  sample_.bind(2, s.device);
+  sample_.bind(3, s.point);
+  sample_.bind(4, s.value);
+  return run(sample_);
+}
+
+}  // namespace coldsort::store::detail
