@@ -34,6 +34,7 @@ std::string_view to_string(DecisionReason reason) {
     case DecisionReason::out_of_grade: return "out_of_grade";
     case DecisionReason::unplanned_product: return "unplanned_product";
     case DecisionReason::camera_drop: return "camera_drop";
+    case DecisionReason::late: return "late";
   }
   return "unknown";
 }

@@ -43,6 +43,7 @@ enum class DecisionReason {
   out_of_grade,       // graded below every class: reject
   unplanned_product,  // valid product with no outlet allocated: recirculation
   camera_drop,        // no usable frame: recirculation/reject
+  late,               // the decision could not reach the PLC before the cup: rides to the end
 };
 std::string_view to_string(DecisionReason reason);
 

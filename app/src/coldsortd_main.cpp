@@ -1,0 +1,174 @@
+// coldsortd: the controller daemon. Loads and validates the config, opens the log store,
+// optionally starts the built-in simulated line, serves the HMI and runs the line thread.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/program_options.hpp>
+
+#include <atomic>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+#include <unistd.h>
+
+#include "coldsort/app/line_controller.hpp"
+#include "coldsort/bridge/line_simulator.hpp"
+#include "coldsort/core/log.hpp"
+#include "coldsort/hmi/hmi_server.hpp"
+#include "coldsort/vision/camera_source.hpp"
+
+namespace fs = std::filesystem;
+namespace po = boost::program_options;
+using namespace coldsort;
+
+namespace {
+
+struct Options {
+  std::string config = "config/default.json";
+  std::string db;
+  int http_port = -1;
+  bool simulate = false;
+  std::string log_level = "info";
+};
+
+int fail(const std::string& line, int code = 1) {
+  std::cerr << "coldsortd: " << line << "\n";
+  return code;
+}
+
+// The data folder must exist and be writable before anything is recorded.
+std::string prepare_data_folder(const std::string& db_path) {
+  fs::path folder = fs::path(db_path).parent_path();
+  if (folder.empty()) folder = ".";
+  std::error_code ec;
+  fs::create_directories(folder, ec);
+  if (ec) return "cannot create data folder " + folder.string() + ": " + ec.message();
+  if (::access(folder.c_str(), W_OK) != 0)
+    return "data folder " + folder.string() + " is not writable";
+  return {};
+}
+
+// Steps the simulated line in real time until `stop` is set.
+void run_simulator(bridge::LineSimulator& sim, const core::Clock& clock, std::atomic<bool>& stop) {
+  while (!stop) {
+    sim.step(clock.now());
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the run loop's tick
+  }
+}
+
+void run_line(app::LineController& controller, hmi::HmiServer& hmi, const core::Clock& clock,
+              int push_period_ms, std::atomic<bool>& stop) {
+  auto next_push = clock.now();
+  while (!stop) {
+    auto now = clock.now();
+    controller.step(now);
+    if (now >= next_push) {
+      hmi.publish(controller.status_json());
+      next_push = now + std::chrono::milliseconds(push_period_ms);
+    }
+    std::this_thread::sleep_until(now + std::chrono::milliseconds(10));  // the run loop's tick
+  }
+}
+
+int run(const Options& opt) {
+  core::LoadedConfig loaded = core::load_config(opt.config);
+  if (!loaded.config) {
+    std::cerr << "coldsortd: invalid config " << opt.config << ":\n" << loaded.errors.joined();
+    return 2;
+  }
+  core::Config config = std::move(*loaded.config);
+  if (!opt.db.empty()) config.store.path = opt.db;
+  if (opt.http_port >= 0) config.hmi.port = opt.http_port;
+  if (std::string e = prepare_data_folder(config.store.path); !e.empty()) return fail(e);
+
+  auto store = store::open_sqlite_store(config.store.path,
+                                        {config.store.batch_rows, config.store.batch_ms});
+  if (!store) return fail("cannot open database " + config.store.path + ": " + store.error().message());
+
+  core::SystemClock clock;
+  std::atomic<bool> stop{false};
+  std::unique_ptr<bridge::LineSimulator> sim;
+  std::thread sim_thread;
+  if (opt.simulate) {
+    const core::LinkConfig* link = config.find_link(config.simulator.link);
+    sim = std::make_unique<bridge::LineSimulator>(config, clock);
+    if (auto port = sim->start(link->host, link->port); !port)
+      return fail("cannot listen on " + link->host + ":" + std::to_string(link->port) +
+                  " for the simulated line: " + port.error().message());
+    sim_thread = std::thread(run_simulator, std::ref(*sim), std::cref(clock), std::ref(stop));
+  }
+
+  boost::asio::io_context ioc;
+  hmi::HmiOptions hmi_options;
+  hmi_options.bind = config.hmi.bind;
+  hmi_options.port = config.hmi.port;
+  hmi::HmiServer hmi(ioc, hmi_options);
+  auto hmi_port = hmi.start();
+  if (!hmi_port) {
+    stop = true;
+    if (sim_thread.joinable()) sim_thread.join();
+    return fail("cannot serve the HMI on " + config.hmi.bind + ":" + std::to_string(config.hmi.port) +
+                ": " + hmi_port.error().message());
+  }
+
+  const core::DeviceConfig* plc = config.first_device(core::DeviceKind::sorter_plc);
+  auto bus = bridge::make_modbus_bus(*config.find_link(plc->link));
+  auto camera = vision::make_camera(config.camera);
+  vision::FruitGrader grader(config.grading, {config.camera.px_per_mm, 0.92});
+  app::LineController controller(config, *bus, *camera, grader, **store, clock);
+  std::thread line_thread(run_line, std::ref(controller), std::ref(hmi), std::cref(clock),
+                          config.hmi.push_period_ms, std::ref(stop));
+
+  std::cout << "coldsortd: line " << config.line.id << " running; HMI on http://"
+            << config.hmi.bind << ":" << *hmi_port << "/ ; database " << config.store.path
+            << (opt.simulate ? " ; simulated line on " + config.find_link(config.simulator.link)->host +
+                                   ":" + std::to_string(config.find_link(config.simulator.link)->port)
+                             : std::string())
+            << std::endl;
+
+  boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code&, int) {
+    core::log::info("coldsortd", "stopping");
+    stop = true;
+    hmi.stop();
+  });
+  ioc.run();
+  stop = true;
+  line_thread.join();
+  if (sim_thread.joinable()) sim_thread.join();
+  if (sim) sim->stop();
+  (*store)->flush();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options opt;
+  po::options_description desc("coldsortd: the coldsort line controller");
+  desc.add_options()("help,h", "show this help")(
+      "config,c", po::value(&opt.config)->default_value(opt.config), "line config (JSON)")(
+      "simulate", po::bool_switch(&opt.simulate), "start the built-in simulated line")(
+      "db", po::value(&opt.db), "database file (default: store.path from the config)")(
+      "http-port", po::value(&opt.http_port), "HMI port (default: hmi.port from the config)")(
+      "log-level", po::value(&opt.log_level)->default_value(opt.log_level),
+      "debug, info, warn or error");
+  po::variables_map vm;
+  try {
+    po::store(po::parse_command_line(argc, argv, desc), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return fail(std::string(e.what()) + " (see --help)", 2);
+  }
+  if (vm.count("help")) {
+    std::cout << desc;
+    return 0;
+  }
+  core::log::Level level;
+  if (!core::log::parse_level(opt.log_level, level)) return fail("unknown log level " + opt.log_level, 2);
+  core::log::set_level(level);
+  try {
+    return run(opt);
+  } catch (const std::exception& e) {
+    return fail(std::string("fatal: ") + e.what());
+  }
+}
