@@ -1,0 +1,51 @@
+#pragma once
+// A whole line on loopback for integration tests: the simulator serving real Modbus TCP on
+// an ephemeral port, the controller talking to it through libmodbus, a real SQLite file,
+// the synthetic camera, and one fake clock driving everything step by step.
+#include <memory>
+
+#include "coldsort/app/line_controller.hpp"
+#include "coldsort/bridge/line_simulator.hpp"
+#include "coldsort/vision/synthetic_camera.hpp"
+#include "temp_dir.hpp"
+
+namespace coldsort::test {
+
+inline core::Config load_default_config() {
+  auto loaded = core::load_config(std::string(COLDSORT_CONFIG_DIR) + "/default.json");
+  if (!loaded.config) throw std::runtime_error(loaded.errors.joined());
+  return *loaded.config;
+}
+
+inline void set_link_port(core::Config& config, int port) {
+  for (auto& link : config.links)
+    if (link.id == config.simulator.link) link.port = port;
+}
+
+struct LineRig {
+  explicit LineRig(core::Config c) : config(std::move(c)) {
+    config.store.path = (dir / "coldsort.db").string();
+    auto opened = store::open_sqlite_store(config.store.path, {500, 50});
+    if (!opened) throw std::runtime_error("cannot open test database");
+    store = std::move(*opened);
+    camera = std::make_unique<vision::SyntheticCamera>(config.camera);
+    grader = std::make_unique<vision::FruitGrader>(config.grading,
+                                                   vision::MeasureOptions{config.camera.px_per_mm, 0.92});
+  }
+  void connect_controller() {
+    const core::DeviceConfig* plc = config.first_device(core::DeviceKind::sorter_plc);
+    bus = bridge::make_modbus_bus(*config.find_link(plc->link));
+    controller = std::make_unique<app::LineController>(config, *bus, *camera, *grader, *store, clock);
+  }
+
+  TempDir dir;
+  core::Config config;
+  core::FakeClock clock;
+  std::unique_ptr<store::LogStore> store;
+  std::unique_ptr<vision::SyntheticCamera> camera;
+  std::unique_ptr<vision::FruitGrader> grader;
+  std::unique_ptr<bridge::FieldBus> bus;
+  std::unique_ptr<app::LineController> controller;
+};
+
+}  // namespace coldsort::test

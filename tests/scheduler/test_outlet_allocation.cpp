@@ -1,0 +1,41 @@
+#include <catch2/catch.hpp>
+
+#include "coldsort/scheduler/outlet_allocation.hpp"
+
+using namespace coldsort;
+using core::DecisionReason;
+using core::Grade;
+
+namespace {
+core::Config default_config() {
+  auto loaded = core::load_config(std::string(COLDSORT_CONFIG_DIR) + "/default.json");
+  REQUIRE(loaded.config);
+  return *loaded.config;
+}
+}  // namespace
+
+TEST_CASE("graded fruit go to the outlet allocated to their product", "[unit][scheduler]") {
+  core::Config config = default_config();
+  scheduler::OutletAllocation allocation(config);
+  auto c = allocation.choose(Grade::class_i, "B", DecisionReason::graded);
+  CHECK(c.product_id == "I-B");
+  CHECK(c.outlet == config.find_outlet("O05")->number);
+  CHECK(allocation.choose(Grade::extra, "D", DecisionReason::graded).outlet ==
+        config.find_outlet("O07")->number);
+}
+
+TEST_CASE("doubtful, bad and unplanned fruit never reach a product outlet", "[unit][scheduler]") {
+  core::Config config = default_config();
+  const int reject = config.outlet_of_kind(core::OutletKind::reject).number;
+  const int recirculation = config.outlet_of_kind(core::OutletKind::recirculation).number;
+  for (auto& o : config.outlets)
+    if (o.id == "O01") o.products.clear();  // EX-A loses its outlet
+  scheduler::OutletAllocation allocation(config);
+  CHECK(allocation.choose(Grade::unknown, "", DecisionReason::uncertain).outlet == recirculation);
+  CHECK(allocation.choose(Grade::unknown, "", DecisionReason::camera_drop).outlet == recirculation);
+  CHECK(allocation.choose(Grade::out_of_grade, "", DecisionReason::out_of_grade).outlet == reject);
+  CHECK(allocation.choose(Grade::unknown, "", DecisionReason::empty_cup).outlet == 0);
+  auto unplanned = allocation.choose(Grade::extra, "A", DecisionReason::graded);
+  CHECK(unplanned.outlet == recirculation);
+  CHECK(unplanned.reason == DecisionReason::unplanned_product);
+}
