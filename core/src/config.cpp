@@ -212,7 +212,7 @@ const std::vector<std::string>& required_points(DeviceKind kind) {
   static const std::map<DeviceKind, std::vector<std::string>> required{
       {DeviceKind::sorter_plc,
        {"encoder_count", "cup_at_camera", "belt_speed_cups_per_s", "run_state", "plc_heartbeat",
-        "pc_heartbeat", "run_command", "outlet_table", "ejections"}},
+        "pc_heartbeat", "run_command", "heartbeat_timeout_ms", "outlet_table", "ejections"}},
       {DeviceKind::cold_room, {"air_temp_c", "setpoint_c", "door_open", "defrost"}},
       {DeviceKind::vfd, {"run_command", "frequency_setpoint_hz", "frequency_hz"}},
       {DeviceKind::th_sensor, {"temp_c", "humidity_pct"}},
