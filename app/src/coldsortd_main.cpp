@@ -88,12 +88,13 @@ int run(const Options& opt) {
   std::atomic<bool> stop{false};
   std::unique_ptr<bridge::LineSimulator> sim;
   std::thread sim_thread;
+  const core::LinkConfig& sim_link = *config.find_link(config.simulator.link);  // validated
+  const std::string sim_address = sim_link.host + ":" + std::to_string(sim_link.port);
   if (opt.simulate) {
-    const core::LinkConfig* link = config.find_link(config.simulator.link);
     sim = std::make_unique<bridge::LineSimulator>(config, clock);
-    if (auto port = sim->start(link->host, link->port); !port)
-      return fail("cannot listen on " + link->host + ":" + std::to_string(link->port) +
-                  " for the simulated line: " + port.error().message());
+    if (auto port = sim->start(sim_link.host, sim_link.port); !port)
+      return fail("cannot listen on " + sim_address + " for the simulated line: " +
+                  port.error().message());
     sim_thread = std::thread(run_simulator, std::ref(*sim), std::cref(clock), std::ref(stop));
   }
 
@@ -120,9 +121,7 @@ int run(const Options& opt) {
 
   std::cout << "coldsortd: line " << config.line.id << " running; HMI on http://"
             << config.hmi.bind << ":" << *hmi_port << "/ ; database " << config.store.path
-            << (opt.simulate ? " ; simulated line on " + config.find_link(config.simulator.link)->host +
-                                   ":" + std::to_string(config.find_link(config.simulator.link)->port)
-                             : std::string())
+            << (opt.simulate ? " ; simulated line on " + sim_address : std::string())
             << std::endl;
 
   boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);

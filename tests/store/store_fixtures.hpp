@@ -9,10 +9,30 @@
 #include <string_view>
 #include <vector>
 
+#include <catch2/catch.hpp>
+
+#include <memory>
+
 #include "coldsort/core/fruit.hpp"
 #include "coldsort/core/log.hpp"
+#include "coldsort/store/log_reader.hpp"
+#include "coldsort/store/log_store.hpp"
 
 namespace coldsort::test {
+
+// Opens a store the test needs; failing to open is a test failure, not a case to handle.
+inline std::unique_ptr<store::LogStore> open_store(const std::string& path,
+                                                   const store::StoreOptions& options = {}) {
+  auto opened = store::open_sqlite_store(path, options);
+  REQUIRE(opened.has_value());
+  return std::move(*opened);
+}
+
+inline store::LogReader open_reader(const std::string& path) {
+  auto reader = store::LogReader::open(path);
+  REQUIRE(reader.has_value());
+  return std::move(*reader);
+}
 
 // A fixed wall-clock origin so that stored times are known exactly.
 inline core::WallTime test_epoch() {

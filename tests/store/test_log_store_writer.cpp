@@ -10,22 +10,11 @@
 
 using namespace coldsort;
 using coldsort::test::make_fruit;
+using coldsort::test::open_reader;
+using coldsort::test::open_store;
 using coldsort::test::TempDir;
 
 namespace {
-
-std::unique_ptr<store::LogStore> open_store(const std::string& path,
-                                            const store::StoreOptions& options) {
-  auto opened = store::open_sqlite_store(path, options);
-  REQUIRE(opened.has_value());
-  return std::move(*opened);
-}
-
-store::LogReader open_reader(const std::string& path) {
-  auto reader = store::LogReader::open(path);
-  REQUIRE(reader.has_value());
-  return std::move(*reader);
-}
 
 void check_row_matches(const store::FruitRow& row, std::uint64_t i) {
   const core::Fruit f = make_fruit(i);
