@@ -20,9 +20,13 @@ int main(int argc, char** argv) {
   camera_config.seed = 42;
   vision::SyntheticCamera camera(camera_config);
   core::GradingStandard standard;
-  standard.quality = {{core::Grade::class_i, 0.05, ""}};
+  core::QualityRule rule;
+  rule.max_defect_share = 0.05;
+  standard.quality = {rule};
   standard.sizes = {{"any", 0, 1000, ""}};
-  vision::FruitGrader grader(standard, {camera_config.px_per_mm, 0.92});
+  vision::MeasureOptions options;
+  options.px_per_mm = camera_config.px_per_mm;
+  vision::FruitGrader grader(standard, options);
 
   std::vector<vision::Frame> batch;
   batch.reserve(static_cast<std::size_t>(frames));

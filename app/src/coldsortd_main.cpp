@@ -114,7 +114,7 @@ int run(const Options& opt) {
   const core::DeviceConfig* plc = config.first_device(core::DeviceKind::sorter_plc);
   auto bus = bridge::make_modbus_bus(*config.find_link(plc->link));
   auto camera = vision::make_camera(config.camera);
-  vision::FruitGrader grader(config.grading, {config.camera.px_per_mm, 0.92});
+  vision::FruitGrader grader(config.grading, vision::measure_options(config.camera, config.grading));
   app::LineController controller(config, *bus, *camera, grader, **store, clock);
   std::thread line_thread(run_line, std::ref(controller), std::ref(hmi), std::cref(clock),
                           config.hmi.push_period_ms, std::ref(stop));

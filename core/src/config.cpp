@@ -62,18 +62,53 @@ void read_line(ObjectReader& root, Config& c) {
   r->finish();
 }
 
+void read_lens(ObjectReader& camera, LensCalibration& lens) {
+  auto r = camera.child("lens", false);
+  if (!r) return;
+  lens.present = true;
+  lens.camera_matrix = r->numbers("camera_matrix");
+  lens.distortion = r->numbers("distortion");
+  lens.image_width_px = static_cast<int>(r->integer("image_width_px", 16, 65535));
+  lens.image_height_px = static_cast<int>(r->integer("image_height_px", 16, 65535));
+  lens.rms_error_px = r->number("rms_error_px", 0, 100, 0.0);
+  r->finish();
+  if (r->has("camera_matrix") && lens.camera_matrix.size() != 9)
+    r->error("camera_matrix", "must hold 9 numbers (3x3, row major)");
+  std::size_t n = lens.distortion.size();
+  if (r->has("distortion") && n != 4 && n != 5 && n != 8 && n != 12 && n != 14)
+    r->error("distortion", "must hold 4, 5, 8, 12 or 14 coefficients");
+}
+
+void read_weight_model(ObjectReader& camera, WeightModel& model) {
+  auto r = camera.child("weight_model", false);
+  if (!r) return;
+  model.g_per_cm3 = r->number("g_per_cm3", 0.3, 2.0);
+  model.offset_g = r->number("offset_g", -500, 500, 0.0);
+  model.samples = static_cast<int>(r->integer("samples", 0, 1000000, 0));
+  model.rms_error_g = r->number("rms_error_g", 0, 1000, 0.0);
+  r->finish();
+}
+
 void read_camera(ObjectReader& root, Config& c, const std::string& base) {
   auto r = root.child("camera");
   if (!r) return;
-  c.camera.source = r->choice("source", {"synthetic", "folder"}, "synthetic");
+  c.camera.source = r->choice("source", {"synthetic", "folder", "video", "aravis"}, "synthetic");
   c.camera.px_per_mm = r->number("px_per_mm", 0.2, 50, 2.0);
   c.camera.width_px = static_cast<int>(r->integer("width_px", 64, 8192, 320));
   c.camera.height_px = static_cast<int>(r->integer("height_px", 64, 8192, 280));
   c.camera.seed = static_cast<std::uint64_t>(r->integer("seed", 0, INT64_MAX, 1));
   c.camera.empty_cup_share = r->number("empty_cup_share", 0, 1, 0.05);
   c.camera.folder = resolve(base, r->string("folder", ""));
+  c.camera.uri = r->string("uri", "");
+  c.camera.views_per_fruit = static_cast<int>(r->integer("views_per_fruit", 1, 16, 1));
+  c.camera.lanes_per_frame = static_cast<int>(r->integer("lanes_per_frame", 1, 16, 1));
+  c.camera.frame_timeout_ms = static_cast<int>(r->integer("frame_timeout_ms", 10, 60000, 500));
+  read_lens(*r, c.camera.lens);
+  read_weight_model(*r, c.camera.weight);
   if (c.camera.source == "folder" && c.camera.folder.empty())
     r->error("folder", "required when source is \"folder\"");
+  if (c.camera.source == "video" && c.camera.uri.empty())
+    r->error("uri", "required when source is \"video\" (device index, file or URL)");
   r->finish();
 }
 
@@ -81,6 +116,7 @@ void read_grading(ObjectReader& root, Config& c, const std::string& base) {
   auto r = root.child("grading");
   if (!r) return;
   std::string file = resolve(base, r->string("standard"));
+  c.doubtful_to_reject = r->choice("doubtful", {"recirculate", "reject"}, "recirculate") == "reject";
   r->finish();
   if (file.empty()) return;
   ConfigErrors& errors = r->errors();

@@ -1,6 +1,7 @@
 #include "coldsort/core/fruit.hpp"
 
 #include <array>
+#include <string>
 #include <utility>
 
 namespace coldsort::core {
@@ -35,6 +36,53 @@ std::string_view to_string(DecisionReason reason) {
     case DecisionReason::unplanned_product: return "unplanned_product";
     case DecisionReason::camera_drop: return "camera_drop";
     case DecisionReason::late: return "late";
+  }
+  return "unknown";
+}
+
+namespace {
+constexpr std::array<std::pair<DefectKind, std::string_view>, kDefectKindCount> kDefectNames{{
+    {DefectKind::bruise, "bruise"},
+    {DefectKind::rot, "rot"},
+    {DefectKind::sunburn, "sunburn"},
+    {DefectKind::scar, "scar"},
+    {DefectKind::crack, "crack"},
+}};
+}  // namespace
+
+std::string_view to_string(DefectKind kind) {
+  for (const auto& [k, name] : kDefectNames)
+    if (k == kind) return name;
+  return "unknown";
+}
+
+std::optional<DefectKind> parse_defect_kind(std::string_view text) {
+  for (const auto& [k, name] : kDefectNames)
+    if (name == text) return k;
+  return std::nullopt;
+}
+
+std::string defect_kinds_text(DefectKinds kinds) {
+  std::string text;
+  for (const auto& [k, name] : kDefectNames) {
+    if ((kinds & bit(k)) == 0) continue;
+    if (!text.empty()) text += '+';
+    text += name;
+  }
+  return text;
+}
+
+std::string_view to_string(Doubt doubt) {
+  switch (doubt) {
+    case Doubt::none: return "none";
+    case Doubt::touches_border: return "touches_border";
+    case Doubt::two_fruit: return "two_fruit";
+    case Doubt::blurred: return "blurred";
+    case Doubt::overexposed: return "overexposed";
+    case Doubt::underexposed: return "underexposed";
+    case Doubt::odd_shape: return "odd_shape";
+    case Doubt::views_disagree: return "views_disagree";
+    case Doubt::lost_frame: return "lost_frame";
   }
   return "unknown";
 }

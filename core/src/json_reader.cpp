@@ -222,6 +222,22 @@ std::vector<std::string> ObjectReader::strings(std::string_view key, bool requir
   return out;
 }
 
+std::vector<double> ObjectReader::numbers(std::string_view key, bool required) {
+  std::vector<double> out;
+  const boost::json::array* items = array(key, required);
+  if (items == nullptr) return out;
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    const boost::json::value& item = (*items)[i];
+    if (item.is_number() && std::isfinite(item.to_number<double>())) {
+      out.push_back(item.to_number<double>());
+    } else {
+      errors_->add(path_of(key) + "[" + std::to_string(i) + "]",
+                   std::string("expected a finite number, got ") + kind_name(item));
+    }
+  }
+  return out;
+}
+
 std::optional<ObjectReader> ObjectReader::child(std::string_view key, bool required) {
   const boost::json::value* v = lookup(key, required, "an object");
   if (v == nullptr) return std::nullopt;

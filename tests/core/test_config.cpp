@@ -40,8 +40,11 @@ TEST_CASE("the default config describes a Huili line and is valid", "[unit][conf
   CHECK(c.outlet_of_kind(OutletKind::reject).number > 0);
   CHECK(c.first_device(DeviceKind::sorter_plc) != nullptr);
   CHECK(c.grading.quality.size() == 3);
-  CHECK(c.grading.size_for(95.0)->code == "B");
-  CHECK(c.grading.size_for(60.0) == nullptr);
+  coldsort::core::Measurement m;
+  m.diameter_mm = 95.0;
+  CHECK(c.grading.size_for(m)->code == "B");
+  m.diameter_mm = 60.0;
+  CHECK(c.grading.size_for(m) == nullptr);
 }
 
 TEST_CASE("a dangling product reference names its path and the known ids", "[unit][config]") {

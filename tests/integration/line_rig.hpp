@@ -30,7 +30,7 @@ struct LineRig {
     store = std::move(*opened);
     camera = std::make_unique<vision::SyntheticCamera>(config.camera);
     grader = std::make_unique<vision::FruitGrader>(config.grading,
-                                                   vision::MeasureOptions{config.camera.px_per_mm, 0.92});
+                                                   vision::measure_options(config.camera, config.grading));
   }
   void connect_controller() {
     const core::DeviceConfig* plc = config.first_device(core::DeviceKind::sorter_plc);

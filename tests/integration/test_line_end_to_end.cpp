@@ -20,9 +20,9 @@ namespace {
 // measurement within the grader's accuracy may fall either side.
 bool near_a_limit(const vision::FruitTruth& t, const core::GradingStandard& s) {
   for (const auto& band : s.sizes)
-    if (std::abs(t.diameter_mm - band.min_diameter_mm) < 1.0) return true;
+    if (std::abs(t.diameter_mm - band.min) < 1.0) return true;
   for (const auto& q : s.quality)
-    if (std::abs(t.defect_share - q.max_defect_share) < 0.006) return true;
+    if (std::abs(t.defect_share - q.max_defect_share.value_or(-1)) < 0.006) return true;
   return false;
 }
 

@@ -48,8 +48,13 @@ inline core::Fruit make_fruit(std::uint64_t i) {
   f.seen_at = test_epoch() + std::chrono::milliseconds{static_cast<std::int64_t>(i * 7)};
   f.lot_id = "lot-" + std::to_string(i % 3);
   const double k = static_cast<double>(i % 50);
-  f.measured = core::Measurement{70.0 + k * 0.5, 65.0 + k * 0.25, 3800.0 + k,     250.0 + k * 2,
-                                 10.0 + k,       k / 100.0,       0.5 + k / 100.0};
+  f.measured.diameter_mm = 70.0 + k * 0.5;
+  f.measured.minor_diameter_mm = 65.0 + k * 0.25;
+  f.measured.area_mm2 = 3800.0 + k;
+  f.measured.weight_g = 250.0 + k * 2;
+  f.measured.mean_hue_deg = 10.0 + k;
+  f.measured.defect_share = k / 100.0;
+  f.measured.confidence = 0.5 + k / 100.0;
   f.grade = kGrades[i % 4];
   f.size_code = i % 5 == 0 ? "" : "S" + std::to_string(i % 5);
   f.product_id = i % 5 == 0 ? "" : "P" + std::to_string(i % 7);

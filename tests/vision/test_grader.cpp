@@ -58,7 +58,9 @@ TEST_CASE("frames of empty cups, doubles and edge fruit are not graded", "[unit]
   cam.seed = 5;
   cam.empty_cup_share = 0.05;
   vision::SyntheticCamera camera(cam);
-  vision::FruitGrader grader(standard(), {cam.px_per_mm, 0.92});
+  vision::MeasureOptions options;
+  options.px_per_mm = cam.px_per_mm;
+  vision::FruitGrader grader(standard(), options);
   int empties = 0, odd = 0;
   for (std::uint64_t cup = 0; cup < 600; ++cup) {
     auto truth = camera.truth_for(3, cup);

@@ -36,7 +36,8 @@ TEST_CASE("synthetic fruit are a pure function of seed, lane and cup", "[unit][v
 
 TEST_CASE("measured diameter and defects match the rendered truth", "[unit][vision]") {
   SyntheticCamera camera(camera_config());
-  vision::MeasureOptions options{2.0, 0.92};
+  vision::MeasureOptions options;
+  options.px_per_mm = 2.0;
   int measured = 0, empty = 0;
   double worst_diameter_error = 0, sum_abs = 0, worst_defect_error = 0;
   for (std::uint64_t cup = 0; cup < 400; ++cup) {

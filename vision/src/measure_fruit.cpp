@@ -111,7 +111,7 @@ cv::Mat edge_accurate_mask(const cv::Mat& value, const cv::Mat& otsu) {
 
 }  // namespace
 
-core::Result<core::Measurement> measure_fruit(const Image& image, const MeasureOptions& options) {
+core::Result<ViewMeasurement> measure_view(const Image& image, const MeasureOptions& options) {
   const cv::Mat& bgr = mat_of(image);
   if (bgr.empty() || bgr.type() != CV_8UC3) return errc::camera_drop;
   cv::Mat hsv;
@@ -148,8 +148,8 @@ core::Result<core::Measurement> measure_fruit(const Image& image, const MeasureO
   double fruit_px = cv::countNonZero(fruit);
   m.area_mm2 = fruit_px * mm2_per_px;
   // Spheroid volume pi/6 * D * d^2, in cm^3.
-  m.weight_g = options.density_g_per_cm3 * M_PI / 6.0 * (m.diameter_mm / 10) *
-               std::pow(m.minor_diameter_mm / 10, 2);
+  m.volume_cm3 = M_PI / 6.0 * (m.diameter_mm / 10) * std::pow(m.minor_diameter_mm / 10, 2);
+  m.weight_g = options.weight.g_per_cm3 * m.volume_cm3 + options.weight.offset_g;
 
   // Skin defects: pixels well below the fruit's own median brightness.
   cv::Mat inner;
@@ -174,7 +174,15 @@ core::Result<core::Measurement> measure_fruit(const Image& image, const MeasureO
   if (touches_border(cv::boundingRect(*largest), bgr.size())) m.confidence = std::min(m.confidence, 0.2);
   if (solidity < kMinSolidity) m.confidence = std::min(m.confidence, 0.3);
   if (m.minor_diameter_mm < 0.6 * m.diameter_mm) m.confidence = std::min(m.confidence, 0.4);
-  return m;
+  ViewMeasurement view;
+  view.measured = m;
+  return view;
+}
+
+core::Result<core::Measurement> measure_fruit(const Image& image, const MeasureOptions& options) {
+  auto view = measure_view(image, options);
+  if (!view) return view.error();
+  return view->measured;
 }
 
 }  // namespace coldsort::vision

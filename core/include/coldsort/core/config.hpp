@@ -26,14 +26,42 @@ struct LineConfig {
   int decision_margin_cups = 2;       // a decision must reach the PLC this many cups early
 };
 
+// Lens distortion from OpenCV's camera calibration (`coldsort calibrate camera`): a pinhole
+// camera matrix and distortion coefficients (k1 k2 p1 p2 [k3]). Absent: no undistortion.
+struct LensCalibration {
+  bool present = false;
+  std::vector<double> camera_matrix;  // 3x3, row major
+  std::vector<double> distortion;     // 4, 5, 8, 12 or 14 coefficients
+  int image_width_px = 0;             // the frame size the calibration was taken at
+  int image_height_px = 0;
+  double rms_error_px = 0;            // reprojection error of the fit
+};
+
+// Weight from shape: weight_g = g_per_cm3 * volume_cm3 + offset_g, the coefficients fitted
+// from weighed samples by `coldsort calibrate weight`. Pomegranates run ~0.9-1.0 g/cm3.
+struct WeightModel {
+  double g_per_cm3 = 0.92;
+  double offset_g = 0;
+  int samples = 0;  // how many weighed fruit the fit used; 0 = default, not fitted
+  double rms_error_g = 0;
+};
+
 struct CameraConfig {
-  std::string source = "synthetic";  // "synthetic" | "folder"
+  std::string source = "synthetic";  // "synthetic" | "folder" | "video" | "aravis"
   double px_per_mm = 2.0;
   int width_px = 320;
   int height_px = 280;
   std::uint64_t seed = 1;
   double empty_cup_share = 0.05;  // synthetic: share of cups that carry no fruit
   std::string folder;             // folder source: images replayed in name order
+  // video: a V4L2 device index ("0"), a video file, or an RTSP/HTTP URL;
+  // aravis: the camera id as Aravis lists it ("" = the first camera found).
+  std::string uri;
+  int views_per_fruit = 1;   // rollers turn the fruit: K views per cup are merged
+  int lanes_per_frame = 1;   // one full-width frame may hold several lanes side by side
+  int frame_timeout_ms = 500;
+  LensCalibration lens;
+  WeightModel weight;
 };
 
 enum class LinkType { tcp, rtu };
@@ -85,6 +113,7 @@ struct Config {
   LineConfig line;
   CameraConfig camera;
   GradingStandard grading;
+  bool doubtful_to_reject = false;  // doubtful fruit to the reject outlet, not recirculation
   std::vector<Product> products;
   std::vector<Outlet> outlets;
   std::vector<Station> stations;

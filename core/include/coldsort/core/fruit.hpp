@@ -24,15 +24,54 @@ struct CupRef {
   friend bool operator==(const CupRef&, const CupRef&) = default;
 };
 
+// Kinds of external skin defect the grader tells apart. Bruise and rot are darker than the
+// fruit's own skin, sunburn and scar lighter, a crack is long and thin (it may expose the
+// arils). Codex CXS 310-2013 §2.1 excludes rot and cracks exposing the arils from every class.
+enum class DefectKind : std::uint8_t { bruise, rot, sunburn, scar, crack };
+inline constexpr int kDefectKindCount = 5;
+std::string_view to_string(DefectKind kind);
+std::optional<DefectKind> parse_defect_kind(std::string_view text);
+
+// A set of DefectKind, as bits (1u << kind).
+using DefectKinds = std::uint32_t;
+constexpr DefectKinds bit(DefectKind kind) { return 1u << static_cast<unsigned>(kind); }
+// "bruise+crack", or "" for none.
+std::string defect_kinds_text(DefectKinds kinds);
+
+// Why a measurement is not trusted. A doubtful fruit is never graded: it goes to
+// recirculation (or reject when configured), with this recorded as the reason.
+enum class Doubt {
+  none,
+  touches_border,  // fruit cut by the image edge: size unknown
+  two_fruit,       // two fruits (or a fruit and debris) in one cup
+  blurred,         // motion blur or focus: edges and defects unreliable
+  overexposed,     // clipped highlights hide the skin
+  underexposed,    // too dark to see defects
+  odd_shape,       // outline not fruit-like (broken fruit, leaf, glove)
+  views_disagree,  // the views of one cup measure different sizes
+  lost_frame,      // a frame of the cup was lost or incomplete
+};
+std::string_view to_string(Doubt doubt);
+
 // One view's (or several merged views') measurements, in physical units.
 struct Measurement {
   double diameter_mm = 0;        // maximum equatorial diameter
   double minor_diameter_mm = 0;  // perpendicular to the maximum
   double area_mm2 = 0;           // projected area
-  double weight_g = 0;           // estimated from shape
+  double volume_cm3 = 0;         // from the outline, as a spheroid
+  double weight_g = 0;           // estimated from shape (weight model); see volume_cm3
   double mean_hue_deg = 0;       // mean skin hue, 0..360
-  double defect_share = 0;       // share of the visible skin that is defective, 0..1
+  double lab_l = 0, lab_a = 0, lab_b = 0;  // mean skin colour, CIE L*a*b* (D65)
+  double colour_share = 0;       // share of the skin inside the variety's colour range, 0..1
+  std::string colour_class;      // from the standard's colour classes; empty when none
+  double defect_area_mm2 = 0;    // summed area of skin defects, on the image plane
+  double defect_share = 0;       // defect area / visible skin area, 0..1
+  double largest_defect_mm2 = 0;
+  int defect_count = 0;
+  DefectKinds defect_kinds = 0;
+  int views = 1;                 // how many views were merged into this measurement
   double confidence = 0;         // 0..1; below the standard's floor the fruit is not graded
+  Doubt doubt = Doubt::none;     // set when confidence is low for a known reason
 };
 
 // Why the controller sent a fruit where it did; stored with every fruit.

@@ -62,6 +62,7 @@ class ObjectReader {
   std::string choice(std::string_view key, std::initializer_list<std::string_view> allowed,
                      std::optional<std::string> fallback = {});
   std::vector<std::string> strings(std::string_view key, bool required = true);
+  std::vector<double> numbers(std::string_view key, bool required = true);
   // An array of objects; calls `each(reader)` for each element, path "key[i]".
   template <class F>
   void objects(std::string_view key, bool required, F&& each);
