@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
   batch.reserve(static_cast<std::size_t>(frames));
   auto t0 = Clock::now();
   for (int i = 0; i < frames; ++i)
-    batch.push_back(*camera.capture(i % 4, static_cast<std::uint64_t>(i / 4), {}));
+    batch.push_back(*camera.capture(i % 4, static_cast<std::uint64_t>(i / 4), 0, {}));
   auto t1 = Clock::now();
   int graded = 0;
   for (const vision::Frame& f : batch)

@@ -163,7 +163,7 @@ int LineController::decide(int lane, std::uint64_t cup, core::SteadyTime now, bo
   fruit.seen_at = clock_.wall_now();
   fruit.lot_id = config_.current_lot;
   vision::GradeResult graded;
-  if (auto frame = camera_.capture(lane, cup, now); frame) {
+  if (auto frame = camera_.capture(lane, cup, 0, now); frame) {
     graded = grader_.grade(*frame);
   } else {
     graded.reason = core::DecisionReason::camera_drop;

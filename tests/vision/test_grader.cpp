@@ -64,7 +64,7 @@ TEST_CASE("frames of empty cups, doubles and edge fruit are not graded", "[unit]
   int empties = 0, odd = 0;
   for (std::uint64_t cup = 0; cup < 600; ++cup) {
     auto truth = camera.truth_for(3, cup);
-    auto frame = camera.capture(3, cup, {});
+    auto frame = camera.capture(3, cup, 0, {});
     REQUIRE(frame.has_value());
     auto r = grader.grade(*frame);
     if (!truth.present) {

@@ -26,7 +26,7 @@ TEST_CASE("synthetic fruit are a pure function of seed, lane and cup", "[unit][v
   CHECK(ta.diameter_mm == tb.diameter_mm);
   CHECK(ta.defect_share == tb.defect_share);
   CHECK(a.truth_for(1, 12345).diameter_mm != ta.diameter_mm);
-  auto fa = a.capture(2, 12345, {});
+  auto fa = a.capture(2, 12345, 0, {});
   REQUIRE(fa.has_value());
   CHECK(fa->lane == 2);
   CHECK(fa->cup == 12345);
@@ -42,7 +42,7 @@ TEST_CASE("measured diameter and defects match the rendered truth", "[unit][visi
   double worst_diameter_error = 0, sum_abs = 0, worst_defect_error = 0;
   for (std::uint64_t cup = 0; cup < 400; ++cup) {
     auto truth = camera.truth_for(0, cup);
-    auto frame = camera.capture(0, cup, {});
+    auto frame = camera.capture(0, cup, 0, {});
     REQUIRE(frame.has_value());
     auto m = vision::measure_fruit(frame->image, options);
     if (!truth.present) {

@@ -24,7 +24,8 @@ class FolderCamera final : public CameraSource {
  public:
   explicit FolderCamera(std::vector<std::string> files) : files_(std::move(files)) {}
 
-  core::Result<Frame> capture(int lane, std::uint64_t cup, core::SteadyTime now) override {
+  core::Result<Frame> capture(int lane, std::uint64_t cup, int view,
+                              core::SteadyTime now) override {
     std::string file;
     {
       std::lock_guard lock(mutex_);
@@ -33,7 +34,7 @@ class FolderCamera final : public CameraSource {
     }
     auto image = load_image(file);
     if (!image) return image.error();
-    return Frame{lane, cup, now, *image};
+    return Frame{lane, cup, view, now, *image};
   }
 
  private:

@@ -157,10 +157,12 @@ Image SyntheticCamera::render(const FruitTruth& t, std::uint64_t noise_seed) con
   return make_image(std::move(img));
 }
 
-core::Result<Frame> SyntheticCamera::capture(int lane, std::uint64_t cup, core::SteadyTime now) {
+core::Result<Frame> SyntheticCamera::capture(int lane, std::uint64_t cup, int view,
+                                             core::SteadyTime now) {
   Frame frame;
   frame.lane = lane;
   frame.cup = cup;
+  frame.view = view;
   frame.captured_at = now;
   frame.image = render(truth_for(lane, cup), camera_.seed ^ (cup * 8 + static_cast<unsigned>(lane)));
   return frame;

@@ -15,8 +15,10 @@ namespace coldsort::vision {
 class CameraSource {
  public:
   virtual ~CameraSource() = default;
-  // The frame of `cup` on `lane`. Errors: camera_drop (lost or incomplete frame).
-  virtual core::Result<Frame> capture(int lane, std::uint64_t cup, core::SteadyTime now) = 0;
+  // View `view` (0..K-1, rollers turn the fruit between views) of `cup` on `lane`.
+  // Errors: camera_drop (lost or incomplete frame).
+  virtual core::Result<Frame> capture(int lane, std::uint64_t cup, int view,
+                                      core::SteadyTime now) = 0;
 };
 
 // Replays the images of a folder in file-name order (PNG/JPEG/BMP), cycling.

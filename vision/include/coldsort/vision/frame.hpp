@@ -26,6 +26,7 @@ class Image {
 struct Frame {
   int lane = 0;
   std::uint64_t cup = 0;
+  int view = 0;                // which of the cup's K views (the fruit turns between them)
   core::SteadyTime captured_at{};
   Image image;
 };

@@ -27,7 +27,8 @@ struct FruitTruth {
 class SyntheticCamera final : public CameraSource {
  public:
   explicit SyntheticCamera(const core::CameraConfig& camera);
-  core::Result<Frame> capture(int lane, std::uint64_t cup, core::SteadyTime now) override;
+  core::Result<Frame> capture(int lane, std::uint64_t cup, int view,
+                              core::SteadyTime now) override;
   FruitTruth truth_for(int lane, std::uint64_t cup) const;
   Image render(const FruitTruth& truth, std::uint64_t noise_seed) const;
 

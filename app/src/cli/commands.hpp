@@ -1,0 +1,20 @@
+#pragma once
+// The `coldsort` command-line tool: one function per command, each in its own file, taking
+// the arguments after the command name and returning the process exit code
+// (0 done, 1 failed at run time, 2 bad usage or bad input).
+#include <string>
+#include <vector>
+
+namespace coldsort::cli {
+
+using Args = std::vector<std::string>;
+
+int run_check_config(const Args& args);
+int run_db(const Args& args);
+int run_grade(const Args& args);       // grade image files or folders to CSV
+int run_grade_eval(const Args& args);  // score grading against a truth CSV
+int run_regrade(const Args& args);     // re-grade archived images under a draft standard
+int run_calibrate(const Args& args);   // calibrate camera | weight
+int run_synth(const Args& args);       // render synthetic fruit images with their truth
+
+}  // namespace coldsort::cli
