@@ -113,9 +113,23 @@ int run(const Options& opt) {
 
   const core::DeviceConfig* plc = config.first_device(core::DeviceKind::sorter_plc);
   auto bus = bridge::make_modbus_bus(*config.find_link(plc->link));
-  auto camera = vision::make_camera(config.camera);
+  std::string camera_error;
+  auto camera = vision::make_camera(config.camera, &camera_error);
+  if (!camera) {
+    stop = true;
+    if (sim_thread.joinable()) sim_thread.join();
+    return fail("cannot open the camera: " + camera_error);
+  }
   vision::FruitGrader grader(config.grading, vision::measure_options(config.camera, config.grading));
-  app::LineController controller(config, *bus, *camera, grader, **store, clock);
+  app::LineController controller(config, *bus, **camera, grader, **store, clock);
+  // Graded images beside the database: rejects, doubtful fruit and 1 in 50 of the rest, for
+  // `coldsort regrade` to try a draft standard on before it goes live.
+  app::ImageArchiveConfig archive_config;
+  archive_config.root = (std::filesystem::path(config.store.path).parent_path() / "archive").string();
+  archive_config.px_per_mm = config.camera.px_per_mm;
+  app::ImageArchive archive(archive_config);
+  archive.start();
+  controller.archive_images_to(&archive);
   std::thread line_thread(run_line, std::ref(controller), std::ref(hmi), std::cref(clock),
                           config.hmi.push_period_ms, std::ref(stop));
 
@@ -135,6 +149,7 @@ int run(const Options& opt) {
   line_thread.join();
   if (sim_thread.joinable()) sim_thread.join();
   if (sim) sim->stop();
+  archive.stop();
   (*store)->flush();
   return 0;
 }

@@ -157,17 +157,37 @@ void LineController::process_cups(const bridge::SorterStatus& status, core::Stea
   }
 }
 
+// All K views of the cup (the rollers turn the fruit between them). A lost view leaves the
+// fruit partly unseen: the grader then treats it as doubtful, never as clean.
+vision::GradeResult LineController::grade_cup(int lane, std::uint64_t cup, core::SteadyTime now,
+                                              std::vector<vision::Frame>& frames) {
+  const int views = std::max(1, config_.camera.views_per_fruit);
+  frames.reserve(static_cast<std::size_t>(views));
+  for (int view = 0; view < views; ++view)
+    if (auto frame = camera_.capture(lane, cup, view, now); frame) frames.push_back(std::move(*frame));
+  if (frames.empty()) {
+    vision::GradeResult lost;
+    lost.reason = core::DecisionReason::camera_drop;
+    lost.measured.doubt = core::Doubt::lost_frame;
+    return lost;
+  }
+  vision::GradeResult graded = grader_.grade_views(frames);
+  if (static_cast<int>(frames.size()) < views && graded.reason != core::DecisionReason::empty_cup) {
+    graded.grade = core::Grade::unknown;
+    graded.size_code.clear();
+    graded.reason = core::DecisionReason::uncertain;
+    graded.measured.doubt = core::Doubt::lost_frame;
+  }
+  return graded;
+}
+
 int LineController::decide(int lane, std::uint64_t cup, core::SteadyTime now, bool late) {
   core::Fruit fruit;
   fruit.at = {lane, cup};
   fruit.seen_at = clock_.wall_now();
   fruit.lot_id = config_.current_lot;
-  vision::GradeResult graded;
-  if (auto frame = camera_.capture(lane, cup, 0, now); frame) {
-    graded = grader_.grade(*frame);
-  } else {
-    graded.reason = core::DecisionReason::camera_drop;
-  }
+  std::vector<vision::Frame> frames;
+  vision::GradeResult graded = grade_cup(lane, cup, now, frames);
   fruit.measured = graded.measured;
   fruit.grade = graded.grade;
   fruit.size_code = graded.size_code;
@@ -185,6 +205,11 @@ int LineController::decide(int lane, std::uint64_t cup, core::SteadyTime now, bo
     ++counters_.per_outlet[fruit.outlet];
     ++counters_.per_grade[fruit.grade];
     store_.append_fruit(fruit);
+  }
+  if (archive_ != nullptr && fruit.reason != core::DecisionReason::empty_cup) {
+    ArchiveFruit kept{fruit, config_.grading.id + "@" + config_.grading.version, {}};
+    for (const vision::Frame& f : frames) kept.views.push_back(f.image);
+    archive_->offer(std::move(kept));
   }
   if (on_decision_) on_decision_(fruit);
   return fruit.outlet;

@@ -6,7 +6,8 @@ using core::DecisionReason;
 
 OutletAllocation::OutletAllocation(const core::Config& config)
     : reject_outlet_(config.outlet_of_kind(core::OutletKind::reject).number),
-      recirculation_outlet_(config.outlet_of_kind(core::OutletKind::recirculation).number) {
+      recirculation_outlet_(config.outlet_of_kind(core::OutletKind::recirculation).number),
+      doubtful_outlet_(config.doubtful_to_reject ? reject_outlet_ : recirculation_outlet_) {
   for (const core::Product& p : config.products)
     product_by_grade_size_.emplace(std::make_pair(p.grade, p.size_code), p.id);
   for (const core::Outlet& o : config.outlets)
@@ -19,7 +20,7 @@ OutletChoice OutletAllocation::choose(core::Grade grade, const std::string& size
     case DecisionReason::empty_cup: return {0, graded_reason, {}};
     case DecisionReason::out_of_grade: return {reject_outlet_, graded_reason, {}};
     case DecisionReason::graded: break;
-    default: return {recirculation_outlet_, graded_reason, {}};
+    default: return {doubtful_outlet_, graded_reason, {}};
   }
   auto product = product_by_grade_size_.find({grade, size_code});
   if (product == product_by_grade_size_.end())

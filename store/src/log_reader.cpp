@@ -64,7 +64,8 @@ core::Result<std::vector<FruitRow>> LogReader::fruit_rows(int limit, int offset)
   return impl_->rows<FruitRow>(
       "SELECT id, t_ms, lane, cup, lot_id, diameter_mm, minor_diameter_mm, area_mm2,"
       " weight_g, hue_deg, defect_share, confidence, grade, size_code, product_id, outlet,"
-      " reason FROM fruit ORDER BY id LIMIT ?1 OFFSET ?2",
+      " reason, volume_cm3, defect_mm2, defect_kinds, doubt FROM fruit ORDER BY id"
+      " LIMIT ?1 OFFSET ?2",
       limit, offset, [](const Statement& s) {
         FruitRow r;
         r.id = s.column_int(0);
@@ -81,6 +82,10 @@ core::Result<std::vector<FruitRow>> LogReader::fruit_rows(int limit, int offset)
         r.product_id = s.column_text(14);
         r.outlet = static_cast<int>(s.column_int(15));
         r.reason = s.column_text(16);
+        r.volume_cm3 = s.column_double(17);
+        r.defect_mm2 = s.column_double(18);
+        r.defect_kinds = s.column_text(19);
+        r.doubt = s.column_text(20);
         return r;
       });
 }

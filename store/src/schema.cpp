@@ -67,6 +67,19 @@ CREATE TABLE sensor_sample (
 );
 CREATE INDEX sensor_sample_device_point_t_ms ON sensor_sample (device, point, t_ms);
 )sql"},
+    // The vision issue: weight and volume side by side (fruit light for its size hints at
+    // internal rot), defects in mm2 as well as share of the surface (markets grade on
+    // either), defect kinds, colour, how many views, and why a fruit was doubted.
+    Migration{2, R"sql(
+ALTER TABLE fruit ADD COLUMN volume_cm3 REAL;
+ALTER TABLE fruit ADD COLUMN defect_mm2 REAL;
+ALTER TABLE fruit ADD COLUMN largest_defect_mm2 REAL;
+ALTER TABLE fruit ADD COLUMN defect_kinds TEXT;
+ALTER TABLE fruit ADD COLUMN colour_share REAL;
+ALTER TABLE fruit ADD COLUMN colour_class TEXT;
+ALTER TABLE fruit ADD COLUMN views INTEGER;
+ALTER TABLE fruit ADD COLUMN doubt TEXT;
+)sql"},
 };
 
 core::Result<void> fail(const std::string& path, std::string_view what, const SqlError& e,

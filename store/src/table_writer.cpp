@@ -9,7 +9,9 @@ namespace {
 constexpr const char* kInsertFruit =
     "INSERT INTO fruit (t_ms, lane, cup, lot_id, diameter_mm, minor_diameter_mm, area_mm2,"
     " weight_g, hue_deg, defect_share, confidence, grade, size_code, product_id, outlet,"
-    " reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+    " reason, volume_cm3, defect_mm2, largest_defect_mm2, defect_kinds, colour_share,"
+    " colour_class, views, doubt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+    " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)";
 constexpr const char* kInsertAlarm =
     "INSERT INTO alarm_event (t_ms, alarm_key, source, message, priority, state)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
@@ -82,6 +84,14 @@ int TableWriter::insert_fruit(const core::Fruit& f) {
   fruit_.bind_text_or_null(14, f.product_id);
   fruit_.bind(15, std::int64_t{f.outlet});
   fruit_.bind(16, core::to_string(f.reason));
+  fruit_.bind(17, m.volume_cm3);
+  fruit_.bind(18, m.defect_area_mm2);
+  fruit_.bind(19, m.largest_defect_mm2);
+  fruit_.bind_text_or_null(20, core::defect_kinds_text(m.defect_kinds));
+  fruit_.bind(21, m.colour_share);
+  fruit_.bind_text_or_null(22, m.colour_class);
+  fruit_.bind(23, std::int64_t{m.views});
+  fruit_.bind_text_or_null(24, m.doubt == core::Doubt::none ? "" : core::to_string(m.doubt));
   return run(fruit_);
 }
 

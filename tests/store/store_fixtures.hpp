@@ -55,6 +55,10 @@ inline core::Fruit make_fruit(std::uint64_t i) {
   f.measured.mean_hue_deg = 10.0 + k;
   f.measured.defect_share = k / 100.0;
   f.measured.confidence = 0.5 + k / 100.0;
+  f.measured.volume_cm3 = 300.0 + k;
+  f.measured.defect_area_mm2 = k * 3;
+  f.measured.defect_kinds = i % 3 == 0 ? 0 : core::bit(core::DefectKind::bruise) | core::bit(core::DefectKind::crack);
+  f.measured.doubt = i % 7 == 0 ? core::Doubt::blurred : core::Doubt::none;
   f.grade = kGrades[i % 4];
   f.size_code = i % 5 == 0 ? "" : "S" + std::to_string(i % 5);
   f.product_id = i % 5 == 0 ? "" : "P" + std::to_string(i % 7);

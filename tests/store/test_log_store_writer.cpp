@@ -35,6 +35,10 @@ void check_row_matches(const store::FruitRow& row, std::uint64_t i) {
   CHECK(row.product_id == f.product_id);
   CHECK(row.outlet == f.outlet);
   CHECK(row.reason == core::to_string(f.reason));
+  CHECK(row.volume_cm3 == f.measured.volume_cm3);
+  CHECK(row.defect_mm2 == f.measured.defect_area_mm2);
+  CHECK(row.defect_kinds == core::defect_kinds_text(f.measured.defect_kinds));
+  CHECK(row.doubt == (f.measured.doubt == core::Doubt::none ? "" : core::to_string(f.measured.doubt)));
 }
 
 }  // namespace

@@ -1,10 +1,15 @@
 #include "coldsort/vision/grader.hpp"
 
+#include <opencv2/core/utility.hpp>
+#include <opencv2/imgproc.hpp>
+
 namespace coldsort::vision {
 
 using core::DecisionReason;
 using core::errc;
 using core::Grade;
+
+void set_vision_threads(int threads) { cv::setNumThreads(threads); }
 
 MeasureOptions measure_options(const core::CameraConfig& camera,
                                const core::GradingStandard& standard) {
@@ -16,7 +21,13 @@ MeasureOptions measure_options(const core::CameraConfig& camera,
 }
 
 FruitGrader::FruitGrader(core::GradingStandard standard, MeasureOptions options)
-    : standard_(std::move(standard)), options_(options) {}
+    : standard_(std::move(standard)), options_(options) {
+  // OpenCV fills its colour-conversion tables on first use without a lock; doing it here,
+  // before grading threads start, keeps two first uses from racing (and leaking a table).
+  cv::Mat3f pixel(1, 1, cv::Vec3f(0.5f, 0.4f, 0.3f)), converted;
+  cv::cvtColor(pixel, converted, cv::COLOR_BGR2Lab);
+  cv::cvtColor(pixel, converted, cv::COLOR_BGR2HSV);
+}
 
 GradeResult FruitGrader::grade_measurement(const core::Measurement& m) const {
   GradeResult r;
@@ -54,7 +65,7 @@ GradeResult FruitGrader::grade_views(std::span<const Frame> frames) const {
     r.reason = any_empty ? DecisionReason::empty_cup : DecisionReason::camera_drop;
     return r;
   }
-  core::Measurement merged = merge_views(views);
+  core::Measurement merged = merge_views(views, options_.weight);
   if (views.size() != frames.size()) {
     // A view lost, or a view that saw no fruit where others did: not the whole fruit seen.
     merged.confidence = std::min(merged.confidence, 0.5);

@@ -20,6 +20,7 @@ class SeededRandom {
   // Uniform in [0, 1).
   double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
   double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
+  float uniformf(double lo, double hi) { return static_cast<float>(uniform(lo, hi)); }
   // Standard normal by Box-Muller.
   double normal(double mean, double sd) {
     double u1 = uniform();

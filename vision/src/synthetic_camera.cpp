@@ -1,160 +1,106 @@
+// The synthetic camera: scene knobs, capture, rendering of single- and multi-lane frames,
+// and what each view shows (ViewTruth). The fruit model is in synthetic_fruit.cpp, the
+// drawing in synthetic_render.cpp and synthetic_scene.cpp.
 #include "coldsort/vision/synthetic_camera.hpp"
 
-#include <opencv2/imgproc.hpp>
+#include <opencv2/core.hpp>
 
 #include <algorithm>
 #include <cmath>
 
 #include "pixels.hpp"
-#include "seeded_random.hpp"
+#include "synthetic_render.hpp"
 
 namespace coldsort::vision {
 namespace {
 
-// Fixed-point bits for sub-pixel drawing with cv::ellipse (shift parameter).
-constexpr int kShift = 4;
-constexpr double kScale = 1 << kShift;
+using namespace synth;
 
-// Size spread of a Huili harvest: most fruit 75-100 mm.
-constexpr double kMeanDiameterMm = 88;
-constexpr double kDiameterSdMm = 10;
+// Default proportions of the doubtful conditions (border, two fruit, blur, over, under).
+constexpr double kDoubtDefaults[5] = {0.012, 0.008, 0.008, 0.006, 0.004};
 
-struct Ellipse {
-  cv::Point2d centre;
-  cv::Size2d axes;  // semi-axes in px
-  double angle_deg;
+struct Seen {
+  double projected_mm2 = 0, surface_mm2 = 0, x_px = 0, y_px = 0;
 };
 
-// OpenCV fills an anti-aliased ellipse and then strokes an anti-aliased outline around it,
-// which grows it by about 0.63 px in radius (measured from the coverage sum for semi-axes
-// of 60-100 px). Drawing that much smaller keeps the rendered size equal to the truth.
-constexpr double kAntiAliasGrowthPx = 0.63;
-
-// Coverage mask (0..255) of a filled, anti-aliased ellipse, sub-pixel placed.
-void draw_coverage(cv::Mat& mask, Ellipse e) {
-  e.axes.width = std::max(1.0, e.axes.width - kAntiAliasGrowthPx);
-  e.axes.height = std::max(1.0, e.axes.height - kAntiAliasGrowthPx);
-  cv::ellipse(mask, cv::Point(cvRound(e.centre.x * kScale), cvRound(e.centre.y * kScale)),
-              cv::Size(cvRound(e.axes.width * kScale), cvRound(e.axes.height * kScale)),
-              e.angle_deg, 0, 360, cv::Scalar(255), cv::FILLED, cv::LINE_AA, kShift);
+// The part of a patch facing the camera: its area on the skin, projected on the image
+// plane, and the centre of the projection.
+Seen seen_of(const Spheroid& s, const Pose& pose, const Patch& patch) {
+  Seen out;
+  integrate_patch(s, patch, [&](Vec3 p, Vec3 n, double area) {
+    const double facing = dot(n, pose.view_in_body);
+    if (facing <= 0) return;
+    const Vec3 w = pose.to_world(p);
+    out.surface_mm2 += area;
+    out.projected_mm2 += area * facing;
+    out.x_px += area * facing * pose.x_px(w);
+    out.y_px += area * facing * pose.y_px(w);
+  });
+  if (out.projected_mm2 > 0) out.x_px /= out.projected_mm2, out.y_px /= out.projected_mm2;
+  return out;
 }
 
-void draw_background(cv::Mat& img, double gain) {
-  // Dark rollers: horizontal bands a little lighter at their crowns.
-  for (int y = 0; y < img.rows; ++y) {
-    double band = 0.5 + 0.5 * std::cos(2 * M_PI * y / 40.0);
-    auto v = cv::saturate_cast<uchar>((22 + 14 * band) * gain);
-    img.row(y).setTo(cv::Scalar(v, v, cv::saturate_cast<uchar>(v * 1.05)));
+// Where the crown is, and whether it shows: on the camera's side of the fruit it is all in
+// view (its middle is reported); on the far side only the part standing out of the outline
+// is, when it reaches at least 1 mm out (the middle of that part is reported).
+void locate_calyx(const FruitTruth& t, const Spheroid& s, const Pose& pose,
+                  const Silhouette& sil, ViewTruth& v) {
+  const Vec3 axis = pose.to_world({0, 0, 1});
+  Vec3 seen = pose.to_world({0, 0, s.c + t.calyx_length_mm / 2});
+  v.calyx_facing = t.calyx && axis.z > 0.5;
+  v.calyx_visible = t.calyx && axis.z >= 0;
+  const Vec3 tip = pose.to_world({0, 0, s.c + t.calyx_length_mm});
+  const double q = std::sqrt(sil.sxx * tip.x * tip.x + 2 * sil.sxy * tip.x * tip.y +
+                             sil.syy * tip.y * tip.y);
+  const double tip_mm = std::hypot(tip.x, tip.y), outline_mm = q > 0 ? tip_mm / q : 0;
+  if (t.calyx && axis.z < 0 && tip_mm - outline_mm >= 1.0) {
+    v.calyx_visible = true;
+    seen = tip * ((outline_mm + tip_mm) / 2 / tip_mm);
   }
-}
-
-cv::Vec3d hue_to_bgr(double hue_deg, double value) {
-  cv::Mat hsv(1, 1, CV_8UC3, cv::Scalar(hue_deg / 2.0, 215, value));
-  cv::Mat bgr;
-  cv::cvtColor(hsv, bgr, cv::COLOR_HSV2BGR);
-  cv::Vec3b p = bgr.at<cv::Vec3b>(0, 0);
-  return {double(p[0]), double(p[1]), double(p[2])};
-}
-
-// Blends `colour` into `img` where `mask` covers, shading toward the fruit's rim.
-void paint(cv::Mat& img, const cv::Mat& mask, const cv::Vec3d& colour, const Ellipse& shade) {
-  const double cos_a = std::cos(shade.angle_deg * M_PI / 180);
-  const double sin_a = std::sin(shade.angle_deg * M_PI / 180);
-  for (int y = 0; y < img.rows; ++y) {
-    const uchar* m = mask.ptr<uchar>(y);
-    auto* p = img.ptr<cv::Vec3b>(y);
-    for (int x = 0; x < img.cols; ++x) {
-      if (m[x] == 0) continue;
-      double dx = x - shade.centre.x, dy = y - shade.centre.y;
-      double u = (dx * cos_a + dy * sin_a) / shade.axes.width;
-      double v = (-dx * sin_a + dy * cos_a) / shade.axes.height;
-      double lit = 1.0 - 0.3 * std::min(1.0, u * u + v * v);  // a sphere lit from above
-      double a = m[x] / 255.0;
-      for (int c = 0; c < 3; ++c) p[x][c] = cv::saturate_cast<uchar>(p[x][c] * (1 - a) +
-                                                                      colour[c] * lit * a);
-    }
-  }
+  v.calyx_x_px = pose.x_px(seen);
+  v.calyx_y_px = pose.y_px(seen);
 }
 
 }  // namespace
 
-SyntheticCamera::SyntheticCamera(const core::CameraConfig& camera) : camera_(camera) {}
-
-FruitTruth SyntheticCamera::truth_for(int lane, std::uint64_t cup) const {
-  SeededRandom rng(camera_.seed, static_cast<std::uint64_t>(lane), cup);
-  FruitTruth t;
-  t.gain = rng.uniform(0.85, 1.15);  // lamps age, shutters drift
-  if (rng.uniform() < camera_.empty_cup_share) return t;
-  t.present = true;
-  t.diameter_mm = std::clamp(rng.normal(kMeanDiameterMm, kDiameterSdMm), 58.0, 118.0);
-  t.minor_diameter_mm = t.diameter_mm * rng.uniform(0.90, 0.99);
-  t.angle_deg = rng.uniform(0, 180);
-  t.offset_x_mm = rng.normal(0, 4);
-  t.offset_y_mm = rng.normal(0, 4);
-  t.hue_deg = std::fmod(rng.uniform(-8, 10) + 360, 360);
-  double defect_roll = rng.uniform();
-  // Mix of a sorted harvest: most clean, some with bruises or scars of growing size.
-  t.defect_share = defect_roll < 0.55 ? 0.0
-                   : defect_roll < 0.75 ? rng.uniform(0.002, 0.008)
-                   : defect_roll < 0.90 ? rng.uniform(0.015, 0.045)
-                   : defect_roll < 0.96 ? rng.uniform(0.055, 0.09)
-                                        : rng.uniform(0.12, 0.25);
-  double mishap = rng.uniform();
-  if (mishap < 0.01) {
-    // The fruit sits on the cup's rim, half out of the camera's view.
-    t.offset_x_mm = (camera_.width_px / camera_.px_per_mm) / 2 - t.diameter_mm * 0.3;
-    t.touches_edge = true;
-  } else if (mishap < 0.015) {
-    t.doubled = true;
-  }
-  return t;
+void SyntheticScene::set_doubt_share(double share) {
+  const double total = kDoubtDefaults[0] + kDoubtDefaults[1] + kDoubtDefaults[2] +
+                       kDoubtDefaults[3] + kDoubtDefaults[4];
+  const double k = share / total;
+  border_share = kDoubtDefaults[0] * k;
+  two_fruit_share = kDoubtDefaults[1] * k;
+  blur_share = kDoubtDefaults[2] * k;
+  overexposed_share = kDoubtDefaults[3] * k;
+  underexposed_share = kDoubtDefaults[4] * k;
 }
 
-Image SyntheticCamera::render(const FruitTruth& t, std::uint64_t noise_seed) const {
-  cv::Mat img(camera_.height_px, camera_.width_px, CV_8UC3);
-  draw_background(img, t.gain);
-  if (t.present) {
-    const double ppm = camera_.px_per_mm;
-    Ellipse fruit{{img.cols / 2.0 + t.offset_x_mm * ppm, img.rows / 2.0 + t.offset_y_mm * ppm},
-                  {t.diameter_mm * ppm / 2, t.minor_diameter_mm * ppm / 2},
-                  t.angle_deg};
-    std::vector<Ellipse> fruits{fruit};
-    if (t.doubled) {
-      Ellipse second = fruit;
-      second.centre.x -= fruit.axes.width * 1.2;
-      second.centre.y += fruit.axes.height * 0.4;
-      fruits.push_back(second);
-      fruits[0].centre.x += fruit.axes.width * 0.5;
-    }
-    for (const Ellipse& e : fruits) {
-      cv::Mat mask = cv::Mat::zeros(img.size(), CV_8U);
-      draw_coverage(mask, e);
-      paint(img, mask, hue_to_bgr(t.hue_deg, 200 * t.gain), e);
-    }
-    if (t.defect_share > 0) {
-      // One bruise, wholly inside the fruit: its area is defect_share of the fruit's.
-      SeededRandom rng(noise_seed ^ 0xD3F3C7ull);
-      double k = std::sqrt(t.defect_share);
-      Ellipse bruise{fruit.centre, {fruit.axes.width * k, fruit.axes.height * k}, fruit.angle_deg};
-      double room = 1.0 - k - 0.12;  // keep off the shaded rim
-      double r = room > 0 ? rng.uniform(0, room) : 0;
-      double phi = rng.uniform(0, 2 * M_PI);
-      double ca = std::cos(fruit.angle_deg * M_PI / 180), sa = std::sin(fruit.angle_deg * M_PI / 180);
-      double u = r * fruit.axes.width * std::cos(phi), v = r * fruit.axes.height * std::sin(phi);
-      bruise.centre += cv::Point2d(u * ca - v * sa, u * sa + v * ca);
-      cv::Mat mask = cv::Mat::zeros(img.size(), CV_8U);
-      draw_coverage(mask, bruise);
-      paint(img, mask, cv::Vec3d(28, 38, 66) * t.gain, fruit);
-    }
-  }
-  cv::Mat noise(img.size(), CV_16SC3);
-  cv::RNG cv_rng(noise_seed);
-  cv_rng.fill(noise, cv::RNG::NORMAL, 0, 3);
-  cv::Mat noisy;
-  img.convertTo(noisy, CV_16SC3);
-  noisy += noise;
-  noisy.convertTo(img, CV_8UC3);
-  return make_image(std::move(img));
+double SyntheticScene::doubt_share() const {
+  return border_share + two_fruit_share + blur_share + overexposed_share + underexposed_share;
+}
+
+SyntheticScene SyntheticScene::plain() {
+  SyntheticScene s;
+  s.under_coloured_share = 0;
+  s.light_share = 0;
+  s.sticker_share = 0;
+  s.calyx = false;
+  s.mottling = 0;
+  s.set_doubt_share(0);
+  s.gain_min = s.gain_max = 1;
+  s.gradient_max = 0;
+  s.tint_max = 0;
+  s.belt_share = 0;
+  s.dirt_share = 0;
+  s.softness_share = 0;
+  s.jitter_mm = 0;
+  return s;
+}
+
+SyntheticCamera::SyntheticCamera(const core::CameraConfig& camera, SyntheticScene scene)
+    : camera_(camera), scene_(scene) {}
+
+int SyntheticCamera::lane_width_px() const {
+  return camera_.width_px / std::max(1, camera_.lanes_per_frame);
 }
 
 core::Result<Frame> SyntheticCamera::capture(int lane, std::uint64_t cup, int view,
@@ -164,8 +110,68 @@ core::Result<Frame> SyntheticCamera::capture(int lane, std::uint64_t cup, int vi
   frame.cup = cup;
   frame.view = view;
   frame.captured_at = now;
-  frame.image = render(truth_for(lane, cup), camera_.seed ^ (cup * 8 + static_cast<unsigned>(lane)));
+  frame.image = render(truth_for(lane, cup), view);
   return frame;
+}
+
+Image SyntheticCamera::render(const FruitTruth& truth, int view) const {
+  cv::Mat out;
+  render_lane(out, truth, view,
+              {lane_width_px(), camera_.height_px, camera_.px_per_mm, scene_.jitter_mm},
+              scene_.noise_sd);
+  return make_image(std::move(out));
+}
+
+Image SyntheticCamera::render_lanes(std::span<const FruitTruth> truths, int view) const {
+  // Columns no lane owns (width not a multiple of the lanes) stay dark, like a frame's edge.
+  cv::Mat frame(camera_.height_px, camera_.width_px, CV_8UC3, cv::Scalar::all(16));
+  const int lanes = static_cast<int>(truths.size());
+  if (lanes == 0) return make_image(std::move(frame));
+  const int lane_width = camera_.width_px / lanes;
+  const FrameGeometry geometry{lane_width, camera_.height_px, camera_.px_per_mm, scene_.jitter_mm};
+  cv::Mat lane_image;
+  for (int i = 0; i < lanes; ++i) {
+    render_lane(lane_image, truths[static_cast<std::size_t>(i)], view, geometry, scene_.noise_sd);
+    lane_image.copyTo(frame(cv::Rect(i * camera_.width_px / lanes, 0, lane_width, camera_.height_px)));
+  }
+  return make_image(std::move(frame));
+}
+
+ViewTruth SyntheticCamera::view_truth(const FruitTruth& t, int view) const {
+  ViewTruth v;
+  v.view = view;
+  if (!t.present) return v;
+  const FrameGeometry geometry{lane_width_px(), camera_.height_px, camera_.px_per_mm, scene_.jitter_mm};
+  const Spheroid s = spheroid_of(t);
+  const Pose pose = pose_of(t, view, geometry);
+  const Silhouette sil = silhouette_of(s, pose);
+  v.turn_deg = std::fmod(std::fmod(pose.turn_deg, 360) + 360, 360);
+  v.centre_x_px = pose.centre_x_px;
+  v.centre_y_px = pose.centre_y_px;
+  v.diameter_mm = sil.major_mm;
+  v.minor_diameter_mm = sil.minor_mm;
+  v.outline_angle_deg = sil.angle_deg;
+  for (const DefectTruth& d : t.defects) {
+    const Seen seen = seen_of(s, pose, patch_of(s, d));
+    DefectView dv;
+    dv.visible = seen.projected_mm2 > 0.01;
+    dv.visible_mm2 = seen.projected_mm2;
+    dv.visible_surface_mm2 = seen.surface_mm2;
+    dv.x_px = seen.x_px;
+    dv.y_px = seen.y_px;
+    v.visible_defect_mm2 += dv.visible_mm2;
+    v.visible_surface_defect_mm2 += dv.visible_surface_mm2;
+    v.defects.push_back(dv);
+  }
+  locate_calyx(t, s, pose, sil, v);
+  if (t.sticker.present) {
+    const Seen seen = seen_of(s, pose, patch_of(s, t.sticker));
+    v.sticker_visible = seen.projected_mm2 > 0.01;
+    v.sticker_x_px = seen.x_px;
+    v.sticker_y_px = seen.y_px;
+  }
+  v.colour_share = red_share(t, &pose.view_in_body);
+  return v;
 }
 
 }  // namespace coldsort::vision

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "coldsort/app/image_archive.hpp"
 #include "coldsort/bridge/field_bus.hpp"
 #include "coldsort/bridge/sorter_plc.hpp"
 #include "coldsort/core/alarm.hpp"
@@ -53,6 +54,9 @@ class LineController {
   void on_decision(std::function<void(const core::Fruit&)> callback) {
     on_decision_ = std::move(callback);
   }
+  // Every decided fruit's views go to `archive` (it keeps rejects, doubtful fruit and a
+  // sample of the rest); nullptr stops archiving. The archive must outlive the controller.
+  void archive_images_to(ImageArchive* archive) { archive_ = archive; }
   std::string status_json() const;
   const core::AlarmBoard& alarms() const { return alarms_; }
   const LineCounters& counters() const { return counters_; }
@@ -63,6 +67,8 @@ class LineController {
   void link_failed(core::SteadyTime now, const boost::system::error_code& ec, const char* what);
   void process_cups(const bridge::SorterStatus& status, core::SteadyTime now);
   int decide(int lane, std::uint64_t cup, core::SteadyTime now, bool late);
+  vision::GradeResult grade_cup(int lane, std::uint64_t cup, core::SteadyTime now,
+                                std::vector<vision::Frame>& frames);
   void poll_cold_rooms(core::SteadyTime now);
   void check_cold_room(const core::ColdRoom& room, const bridge::ColdRoomReading& r);
   void raise(const std::string& key, const std::string& source, const std::string& message,
@@ -82,6 +88,7 @@ class LineController {
   std::vector<ColdRoomState> cold_rooms_;
   core::AlarmBoard alarms_;
   std::function<void(const core::Fruit&)> on_decision_;
+  ImageArchive* archive_ = nullptr;
 
   bool link_up_ = false;
   core::SteadyTime next_connect_{};

@@ -19,7 +19,8 @@ class OutletAllocation {
  public:
   explicit OutletAllocation(const core::Config& config);
 
-  // The outlet for a graded fruit. Uncertain and unreadable fruit go to recirculation,
+  // The outlet for a graded fruit. Uncertain and unreadable fruit go to recirculation (or
+  // reject when the config's grading.doubtful says so),
   // out-of-grade fruit to reject, empty cups nowhere; a product without an outlet goes to
   // recirculation so that it is never packed as something it is not.
   OutletChoice choose(core::Grade grade, const std::string& size_code,
@@ -30,6 +31,7 @@ class OutletAllocation {
   std::map<std::string, int> outlet_by_product_;
   int reject_outlet_ = 0;
   int recirculation_outlet_ = 0;
+  int doubtful_outlet_ = 0;
 };
 
 }  // namespace coldsort::scheduler

@@ -30,6 +30,10 @@ struct FruitRow {
   std::string product_id;
   int outlet = 0;
   std::string reason;
+  double volume_cm3 = 0;
+  double defect_mm2 = 0;
+  std::string defect_kinds;  // "bruise+crack"; empty for none
+  std::string doubt;         // empty unless the fruit was doubted
 };
 
 struct AlarmEventRow {

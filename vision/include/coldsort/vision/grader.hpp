@@ -20,7 +20,13 @@ struct MeasureOptions {
   core::WeightModel weight;      // weight_g from volume_cm3
   core::ColourProfile colour;    // the variety's skin colour range (from the standard)
   double min_defect_mm2 = 6;     // smaller spots are skin texture or noise, not defects
+  // false: whole-frame processing with no region of interest, the benchmark's baseline.
+  bool use_roi = true;
 };
+
+// OpenCV's own worker threads for one call: 1 (the controller grades lanes on its own
+// threads, so OpenCV's pool would only oversubscribe the cores), or 0 for OpenCV's default.
+void set_vision_threads(int threads);
 
 // Options for a camera and a standard: scale and weight model from the camera's
 // calibration, colour range from the standard.
@@ -57,8 +63,10 @@ core::Result<ViewMeasurement> measure_view(const Image& image, const MeasureOpti
 core::Result<core::Measurement> measure_fruit(const Image& image, const MeasureOptions& options);
 
 // Merges K views of one cup: median size, defects unioned (each physical defect counted
-// once where views overlap), worst colour, lowest confidence and the first doubt.
-core::Measurement merge_views(std::span<const ViewMeasurement> views);
+// once where views overlap), worst colour, lowest confidence and the first doubt. Volume and
+// weight are recomputed from the merged diameters with `weight`.
+core::Measurement merge_views(std::span<const ViewMeasurement> views,
+                              const core::WeightModel& weight);
 
 struct GradeResult {
   core::Measurement measured;

@@ -1,0 +1,28 @@
+#pragma once
+// Geometry of a fruit outline: an ellipse fitted robustly so that the crown (calyx) sticking
+// out of a side-on pomegranate does not count toward its diameter, the maximum caliper
+// (Feret) diameter of the body, and the width perpendicular to it.
+// Thread safety: free functions, no shared state.
+#include <opencv2/core.hpp>
+
+#include <vector>
+
+namespace coldsort::vision::detail {
+
+struct Outline {
+  cv::RotatedRect ellipse;               // robust fit to the body
+  std::vector<cv::Point> body_hull;      // convex hull without outward protrusions
+  std::vector<cv::Point> protrusion;     // contour points well outside the body (crown)
+  std::vector<double> protrusion_height_px;  // how far each stands out of the body
+  double major_px = 0;                   // maximum caliper width of the body
+  double minor_px = 0;                   // width perpendicular to it
+  cv::Point2d major_a, major_b;          // ends of the maximum width
+  double residual_rms_px = 0;            // of body points from the ellipse
+  double solidity = 1;                   // contour area / hull area (whole contour)
+};
+
+// `contour` must hold at least 5 points. Its pixel centres lie `edge_coverage` px inside
+// the true edge (a pixel joins the outline when the fruit covers that share of it).
+Outline measure_outline(const std::vector<cv::Point>& contour, double edge_coverage);
+
+}  // namespace coldsort::vision::detail
