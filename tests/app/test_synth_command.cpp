@@ -180,6 +180,7 @@ TEST_CASE("synth refuses bad arguments with exit 2 and says which", "[integratio
       {out + " --clean-share 0.2 --defect-share 0.2 --doubt-share 0.2", "must add up to 1"},
       {out + " --doubt-share 1.5", "--doubt-share must be between 0 and 1"},
       {out + " --lanes 8 --width 200", "narrower than 32 px"},
+      {out + " --lanes 3 --width 640", "multiple of --lanes"},
       {out + " --colour red", "unrecognised option"},
       {out + " --standard " + (dir / "missing.json").string(), "missing.json"},
   };

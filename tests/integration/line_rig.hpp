@@ -28,7 +28,12 @@ struct LineRig {
     auto opened = store::open_sqlite_store(config.store.path, {500, 50});
     if (!opened) throw std::runtime_error("cannot open test database");
     store = std::move(*opened);
-    camera = std::make_unique<vision::SyntheticCamera>(config.camera);
+    // Plain fruit (no crown, stickers, mottling or lighting changes) with the usual share of
+    // doubtful cups: this rig checks the line's decisions against the truth; the grader's
+    // accuracy on the full synthetic scene is scored in tests/vision and by grade-eval.
+    vision::SyntheticScene scene = vision::SyntheticScene::plain();
+    scene.set_doubt_share(vision::SyntheticScene{}.doubt_share());
+    camera = std::make_unique<vision::SyntheticCamera>(config.camera, scene);
     grader = std::make_unique<vision::FruitGrader>(config.grading,
                                                    vision::measure_options(config.camera, config.grading));
   }

@@ -103,7 +103,9 @@ core::Result<Coarse> coarse_find(const cv::Mat& bgr, const RegionOptions& option
   for (const cv::Point& p : blobs[best])
     c.outline.emplace_back(p.x * factor + factor / 2, p.y * factor + factor / 2);
   const cv::Rect b = cv::boundingRect(blobs[best]);
-  const int margin = 2 * factor + 4;
+  // Room for the shaded rim that the coarse threshold missed, so the outline rarely has to
+  // be traced twice.
+  const int margin = 2 * factor + 4 + static_cast<int>(0.06 * std::max(b.width, b.height) * factor);
   c.box = cv::Rect(b.x * factor - margin, b.y * factor - margin, b.width * factor + 2 * margin,
                    b.height * factor + 2 * margin) & cv::Rect(0, 0, bgr.cols, bgr.rows);
   return c;

@@ -37,6 +37,8 @@ constexpr double kMaxClippedShare = 0.25;
 // Sound red skin below this brightness (of 255) shows too little contrast for defects; a
 // normal exposure puts it at 95-200.
 constexpr double kMinSkinValue = 70;
+// ...unless the rollers are lit as usual (15-45): then the fruit is simply dark-skinned.
+constexpr double kMaxDarkRollers = 14;
 constexpr double kDoubtConfidence = 0.3;
 
 // Median over outline points of the steepest brightness step near each point, divided by
@@ -86,7 +88,7 @@ Doubt doubt_of(const FruitRegion& r, const Outline& o, const detail::SkinFinding
       o.residual_rms_px > kMaxResidualShare * o.minor_px / 2)
     return aspect < 0.8 && o.solidity < 0.95 ? Doubt::two_fruit : Doubt::odd_shape;
   if (skin.clipped_share > kMaxClippedShare) return Doubt::overexposed;
-  if (skin.median_v < kMinSkinValue) return Doubt::underexposed;
+  if (skin.median_v < kMinSkinValue && r.background_level < kMaxDarkRollers) return Doubt::underexposed;
   if (edge_sharpness(r) < kMinEdgeSharpness) return Doubt::blurred;
   return Doubt::none;
 }

@@ -46,10 +46,11 @@ cv::RotatedRect fit_ellipse(const std::vector<cv::Point>& points) {
 
 // Splits the outline into body and protrusion (a pomegranate's crown side-on, a sticker's
 // edge, a leaf). Around the centre, the body's radius changes slowly with the angle; a
-// crown is a narrow bump. Each point is compared with the body radius at its angle: the
-// median, over +-30 degrees, of each 5-degree sector's smallest radius. (An ellipse fit
-// cannot do this: it stretches toward the crown and hides it in its residuals; and a
-// crown's jagged sepals have so much outline that windows by point count would be swamped.)
+// crown is a narrow bump. First each point is compared with the body radius at its angle:
+// the median, over +-30 degrees, of each 5-degree sector's median radius (windows by angle,
+// not by point count: a crown's jagged sepals have a great deal of outline). The points
+// that agree with it fix an ellipse, and protrusions are what stands out of that ellipse.
+// (An ellipse fitted to every point stretches toward the crown and hides it.)
 void fit_body(const std::vector<cv::Point>& contour, Outline& out, std::vector<cv::Point>& body) {
   constexpr int kSectors = 72, kHalfWindow = 6;
   const std::size_t n = contour.size();
@@ -57,44 +58,59 @@ void fit_body(const std::vector<cv::Point>& contour, Outline& out, std::vector<c
   const cv::Point2d centre(m.m10 / std::max(1.0, m.m00), m.m01 / std::max(1.0, m.m00));
   std::vector<double> radius(n);
   std::vector<int> sector(n);
-  std::vector<double> smallest(kSectors, -1);
+  std::vector<std::vector<double>> in_sector(kSectors);
   for (std::size_t i = 0; i < n; ++i) {
     const double dx = contour[i].x - centre.x, dy = contour[i].y - centre.y;
     radius[i] = std::hypot(dx, dy);
     const double turn = (std::atan2(dy, dx) + CV_PI) / (2 * CV_PI);
     sector[i] = std::min(kSectors - 1, static_cast<int>(turn * kSectors));
-    double& s = smallest[static_cast<std::size_t>(sector[i])];
-    if (s < 0 || radius[i] < s) s = radius[i];
+    in_sector[static_cast<std::size_t>(sector[i])].push_back(radius[i]);
   }
-  std::vector<double> local(kSectors), window;
+  std::vector<double> sector_median(kSectors, -1);
+  for (int k = 0; k < kSectors; ++k) {
+    auto& v = in_sector[static_cast<std::size_t>(k)];
+    if (v.empty()) continue;
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+    sector_median[static_cast<std::size_t>(k)] = v[v.size() / 2];
+  }
+  std::vector<double> local(kSectors, 0), window;
   for (int k = 0; k < kSectors; ++k) {
     window.clear();
     for (int j = -kHalfWindow; j <= kHalfWindow; ++j) {
-      const double r = smallest[static_cast<std::size_t>((k + j + kSectors) % kSectors)];
+      const double r = sector_median[static_cast<std::size_t>((k + j + kSectors) % kSectors)];
       if (r >= 0) window.push_back(r);
     }
+    if (window.empty()) continue;
     auto mid = window.begin() + static_cast<std::ptrdiff_t>(window.size() / 2);
     std::nth_element(window.begin(), mid, window.end());
-    local[static_cast<std::size_t>(k)] = window.empty() ? 0 : *mid;
+    local[static_cast<std::size_t>(k)] = *mid;
   }
+  std::vector<cv::Point> agree;
+  agree.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double r_body = local[static_cast<std::size_t>(sector[i])];
+    if (std::abs(radius[i] - r_body) <= std::max(kMinOutlierPx, kOutlierShare * r_body))
+      agree.push_back(contour[i]);
+  }
+  out.ellipse = fit_ellipse(agree.size() >= 5 ? agree : contour);
+  const RadialOffset offset(out.ellipse);
+  const double tolerance = std::max(kMinOutlierPx, kOutlierShare * out.ellipse.size.height / 2);
   body.clear();
   out.protrusion.clear();
   out.protrusion_height_px.clear();
-  for (std::size_t i = 0; i < n; ++i) {
-    const double r_body = local[static_cast<std::size_t>(sector[i])];
-    if (radius[i] > r_body + std::max(kMinOutlierPx, kOutlierShare * r_body)) {
-      out.protrusion.push_back(contour[i]);
-      out.protrusion_height_px.push_back(radius[i] - r_body);
+  double sum2 = 0;
+  for (const cv::Point& p : contour) {
+    const double beyond = offset(p);
+    if (beyond > tolerance) {
+      out.protrusion.push_back(p);
+      out.protrusion_height_px.push_back(beyond);
     } else {
-      body.push_back(contour[i]);
+      body.push_back(p);
+      if (beyond > -tolerance) sum2 += beyond * beyond;
     }
   }
   if (body.size() < 5) body = contour;
-  out.ellipse = fit_ellipse(body);
-  const RadialOffset offset(out.ellipse);
-  double sum2 = 0;
-  for (const cv::Point& p : body) sum2 += std::pow(offset(p), 2);
-  out.residual_rms_px = std::sqrt(sum2 / std::max<std::size_t>(1, body.size()));
+  out.residual_rms_px = std::sqrt(sum2 / std::max<std::size_t>(1, agree.size()));
 }
 
 // Largest caliper width over the hull, and the width perpendicular to it, with the outline

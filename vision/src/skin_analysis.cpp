@@ -22,6 +22,9 @@ constexpr double kDarkRatio = 0.68;
 constexpr int kLightDefectHueMin = 18, kLightDefectHueMax = 46;
 constexpr double kLightDefectHueOverSkin = 12;
 constexpr double kMinDefectSaturation = 0.2;
+// ...and no more than this: sun-scald and scars are dull (saturation <= ~0.5), printed
+// stickers and labels are vivid.
+constexpr double kMaxDefectSaturation = 0.68;
 // Pixels with a channel at or above this are clipped: the skin under them is not seen.
 constexpr int kClipped = 250;
 
@@ -59,10 +62,11 @@ int light_class(const cv::Vec3b& p, int hue_min) {
   const int r = p[2], g = p[1], b = p[0];
   if (r < g || r <= b) return 0;
   const int chroma = r - b;
-  if (chroma * 10 < kMinDefectSaturation * 10 * r) return 0;
+  if (chroma < kMinDefectSaturation * r) return 0;
+  const bool vivid = chroma > kMaxDefectSaturation * r;
   const int g60 = 60 * (g - b);
   if (g60 > kLightDefectHueMax * chroma) return 2;
-  return g60 >= hue_min * chroma ? 1 : 0;
+  return g60 >= hue_min * chroma && !vivid ? 1 : 0;
 }
 
 // Least squares over the samples in `use`, with the rim term fixed at zero when asked.
@@ -115,7 +119,7 @@ Shading fit_shading(const std::vector<Sample>& samples, const cv::Point2d& centr
 cv::Mat inner_mask(cv::Size size, const Outline& outline) {
   const cv::Point2d c = outline.ellipse.center;
   const double radius = outline.minor_px / 2;
-  const double margin = std::max(2.0, 0.06 * radius);
+  const double margin = std::max(2.0, 0.03 * radius);
   const double k = std::max(0.1, 1.0 - margin / std::max(1.0, radius));
   std::vector<cv::Point> shrunk;
   shrunk.reserve(outline.body_hull.size());

@@ -21,12 +21,16 @@ constexpr double kScarMaxMm2 = 60;
 // notches into its outline, around the crown's much darker open centre. A bruise is evenly
 // moderately dark, rot evenly very dark; neither has both a black core and sepals.
 constexpr double kCalyxMinMm = 8, kCalyxMaxMm = 30, kCalyxNotchMm = 0.6;
-constexpr int kCalyxMinNotches = 3;
+constexpr int kCalyxMinNotches = 2;
 constexpr int kCoreDarkness = 25;  // x100 of the sound skin's brightness
-constexpr double kMinCoreShare = 0.03, kMaxCoreShare = 0.45;
+constexpr double kMinCoreShare = 0.05, kMaxCoreShare = 0.5;
 // Seen side-on, the crown's dark base inside the outline is no wider than its tube, and the
 // crown stands well out of the outline (7-13 mm on Huili fruit).
 constexpr double kCalyxBaseMinMm = 3, kCalyxBaseMaxMm = 20, kCrownStandsOutMm = 2.5;
+// The crown's tube is up to ~8 mm wide: its dark base lies that close to the part that
+// stands out. Pieces of the crown (sepal tips the threshold cut off) lie within this much
+// of the crown region's rim.
+constexpr double kCrownReachMm = 8, kCrownPiecesMm = 5;
 // A light patch with this much yellow ground colour in and around it is the band where the
 // red blends into it, not sun damage.
 constexpr double kMaxGroundAround = 0.12;
@@ -166,6 +170,38 @@ double surface_area_from_projected(double projected, double rho) {
   return projected / std::max(kMinCosine, cosine);
 }
 
+namespace {
+
+struct Candidate {
+  const std::vector<cv::Point>* outline;
+  cv::Rect box;
+  cv::Point2d centre;
+  double area_px, area_mm2, stretch;
+};
+
+// The crown, if one of the dark regions is it: the largest that looks like a crown end-on
+// (a star around a black core) or like the base of a crown standing out of the outline.
+int find_crown(const std::vector<Candidate>& regions, const cv::Mat& candidates,
+               const RegionContext& ctx) {
+  int best = -1;
+  for (std::size_t i = 0; i < regions.size(); ++i) {
+    const Candidate& c = regions[i];
+    const double across_mm = 2 * std::sqrt(c.area_mm2 / CV_PI);
+    const bool crown_sized = across_mm >= kCalyxMinMm && across_mm <= kCalyxMaxMm;
+    const double core = crown_sized ? core_share(candidates, ctx.darkness, c.box) : 0;
+    const bool star = crown_sized && core >= kMinCoreShare && core <= kMaxCoreShare &&
+                      notches(*c.outline, kCalyxNotchMm * ctx.px_per_mm) >= kCalyxMinNotches;
+    const bool base = across_mm >= kCalyxBaseMinMm && across_mm <= kCalyxBaseMaxMm &&
+                      near_protrusion(ctx.outline, c.box, kCrownReachMm * ctx.px_per_mm,
+                                      kCrownStandsOutMm * ctx.px_per_mm);
+    if ((star || base) && (best < 0 || c.area_px > regions[static_cast<std::size_t>(best)].area_px))
+      best = static_cast<int>(i);
+  }
+  return best;
+}
+
+}  // namespace
+
 void find_regions(cv::Mat& candidates, bool is_dark, const RegionContext& ctx, SkinFindings& out) {
   // A 3x3 opening removes single-pixel noise without eating thin cracks (>= 1.5 mm wide).
   cv::morphologyEx(candidates, candidates, cv::MORPH_OPEN, cv::Mat::ones(3, 3, CV_8U));
@@ -174,55 +210,51 @@ void find_regions(cv::Mat& candidates, bool is_dark, const RegionContext& ctx, S
   cv::findContours(candidates, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_NONE);
   const double mm2_per_px = 1.0 / (ctx.px_per_mm * ctx.px_per_mm);
   const cv::Point offset = ctx.region.roi.tl();
-  bool calyx_taken = !out.calyx.empty();
+  std::vector<Candidate> regions;
   for (const std::vector<cv::Point>& outline : contours) {
     const cv::Moments moments = cv::moments(outline);
     // The outline runs through boundary pixel centres: add half the perimeter for the
     // half pixels outside it.
     const double area_px = moments.m00 + cv::arcLength(outline, true) / 2;
-    const double area_mm2 = area_px * mm2_per_px;
-    if (area_mm2 < ctx.min_defect_mm2 * 0.5) continue;
+    if (area_px * mm2_per_px < ctx.min_defect_mm2 * 0.5) continue;
     const cv::Rect box = cv::boundingRect(outline);
     const cv::Point2d centre = moments.m00 > 0
                                    ? cv::Point2d(moments.m10 / moments.m00, moments.m01 / moments.m00)
                                    : cv::Point2d(box.x + box.width / 2.0, box.y + box.height / 2.0);
-    const double stretch = elongation(moments);
-    const double length_mm = std::sqrt(area_px * stretch) / ctx.px_per_mm;
-    if (is_dark && !calyx_taken) {
-      const double across_mm = 2 * std::sqrt(area_mm2 / CV_PI);
-      const bool crown_sized = across_mm >= kCalyxMinMm && across_mm <= kCalyxMaxMm;
-      const double core = crown_sized ? core_share(candidates, ctx.darkness, box) : 0;
-      const bool star = crown_sized && core >= kMinCoreShare && core <= kMaxCoreShare &&
-                        notches(outline, kCalyxNotchMm * ctx.px_per_mm) >= kCalyxMinNotches;
-      // Seen side-on, the crown stands out of the outline; its dark base is inside.
-      const bool base = across_mm >= kCalyxBaseMinMm && across_mm <= kCalyxBaseMaxMm &&
-                        near_protrusion(ctx.outline, box, 4 * ctx.px_per_mm,
-                                        kCrownStandsOutMm * ctx.px_per_mm);
-      if (star || base) {
-        out.calyx = to_frame(outline, offset);
-        calyx_taken = true;
-        continue;
-      }
-    }
-    if (area_mm2 < ctx.min_defect_mm2) continue;
-    if (!is_dark && (ground_share(outline, ctx.ground) > kMaxGroundAround ||
-                     hue_step(outline, centre, ctx.smooth, ctx.px_per_mm) < kMinHueStepDeg))
+    regions.push_back({&outline, box, centre, area_px, area_px * mm2_per_px, elongation(moments)});
+  }
+  const int crown = is_dark && out.calyx.empty() ? find_crown(regions, candidates, ctx) : -1;
+  double crown_reach_px = 0;
+  cv::Point2d crown_centre;
+  if (crown >= 0) {
+    const Candidate& c = regions[static_cast<std::size_t>(crown)];
+    out.calyx = to_frame(*c.outline, offset);
+    crown_centre = c.centre;
+    crown_reach_px = std::sqrt(c.area_px / CV_PI) + kCrownPiecesMm * ctx.px_per_mm;
+  }
+  for (std::size_t i = 0; i < regions.size(); ++i) {
+    const Candidate& c = regions[i];
+    if (crown >= 0 && cv::norm(c.centre - crown_centre) <= crown_reach_px) continue;  // the crown
+    if (c.area_mm2 < ctx.min_defect_mm2) continue;
+    if (!is_dark && (ground_share(*c.outline, ctx.ground) > kMaxGroundAround ||
+                     hue_step(*c.outline, c.centre, ctx.smooth, ctx.px_per_mm) < kMinHueStepDeg))
       continue;
     DefectRegion r;
-    const bool crack = stretch >= kCrackElongation && length_mm >= kCrackMinLengthMm;
+    const double length_mm = std::sqrt(c.area_px * c.stretch) / ctx.px_per_mm;
+    const bool crack = c.stretch >= kCrackElongation && length_mm >= kCrackMinLengthMm;
     if (is_dark) {
       r.kind = crack ? DefectKind::crack
-               : mean_darkness(candidates, ctx.darkness, box) < kRotDarkness ? DefectKind::rot
-                                                                              : DefectKind::bruise;
+               : mean_darkness(candidates, ctx.darkness, c.box) < kRotDarkness ? DefectKind::rot
+                                                                                : DefectKind::bruise;
     } else {
-      r.kind = area_mm2 <= kScarMaxMm2 || crack ? DefectKind::scar : DefectKind::sunburn;
+      r.kind = c.area_mm2 <= kScarMaxMm2 || crack ? DefectKind::scar : DefectKind::sunburn;
     }
-    const double rho = normalised_radius(ctx.outline, centre);
-    r.area_mm2 = surface_area_from_projected(area_mm2, std::min(rho, 1.0));
-    r.centre = {centre.x + offset.x, centre.y + offset.y};
-    r.surface_mm = {(centre.x - ctx.outline.ellipse.center.x) / ctx.px_per_mm,
-                    (centre.y - ctx.outline.ellipse.center.y) / ctx.px_per_mm};
-    r.outline = to_frame(outline, offset);
+    const double rho = normalised_radius(ctx.outline, c.centre);
+    r.area_mm2 = surface_area_from_projected(c.area_mm2, std::min(rho, 1.0));
+    r.centre = {c.centre.x + offset.x, c.centre.y + offset.y};
+    r.surface_mm = {(c.centre.x - ctx.outline.ellipse.center.x) / ctx.px_per_mm,
+                    (c.centre.y - ctx.outline.ellipse.center.y) / ctx.px_per_mm};
+    r.outline = to_frame(*c.outline, offset);
     out.defects.push_back(std::move(r));
   }
 }

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "pixels.hpp"
 #include "synthetic_render.hpp"
@@ -15,6 +16,10 @@ namespace coldsort::vision {
 namespace {
 
 using namespace synth;
+
+// Skin turned more than ~70° away from the camera is seen at a slant of 3:1 or worse, in a
+// band a few pixels wide at the rim: no grader measures a defect there.
+constexpr double kSeenFacing = 0.34;
 
 // Default proportions of the doubtful conditions (border, two fruit, blur, over, under).
 constexpr double kDoubtDefaults[5] = {0.012, 0.008, 0.008, 0.006, 0.004};
@@ -62,6 +67,59 @@ void locate_calyx(const FruitTruth& t, const Spheroid& s, const Pose& pose,
 }
 
 }  // namespace
+
+core::Measurement true_measurement(const FruitTruth& t) {
+  core::Measurement m;
+  if (!t.present) return m;
+  m.diameter_mm = t.diameter_mm;
+  m.minor_diameter_mm = t.minor_diameter_mm;
+  m.area_mm2 = M_PI / 4 * t.diameter_mm * t.diameter_mm;  // seen along the polar axis
+  m.volume_cm3 = t.volume_cm3;
+  m.weight_g = t.weight_g;
+  m.colour_share = t.colour_share;
+  m.defect_area_mm2 = t.defect_mm2;
+  m.defect_share = t.defect_share;
+  m.largest_defect_mm2 = t.largest_defect_mm2;
+  m.defect_count = static_cast<int>(t.defects.size());
+  m.defect_kinds = t.defect_kinds;
+  m.views = t.views;
+  m.confidence = 1;
+  m.doubt = t.doubt;
+  return m;
+}
+
+core::Measurement seen_measurement(const FruitTruth& t) {
+  core::Measurement m = true_measurement(t);
+  if (!t.present) return m;
+  const Spheroid s = spheroid_of(t);
+  const FrameGeometry any{64, 64, 1, 0};  // directions only: the frame does not matter
+  std::vector<Vec3> toward;
+  m.colour_share = 1;
+  for (int v = 0; v < t.views; ++v) {
+    toward.push_back(pose_of(t, v, any).view_in_body);
+    m.colour_share = std::min(m.colour_share, red_share(t, &toward.back()));
+  }
+  m.defect_area_mm2 = m.largest_defect_mm2 = 0;
+  m.defect_count = 0;
+  m.defect_kinds = 0;
+  for (const DefectTruth& d : t.defects) {
+    double seen = 0;
+    integrate_patch(s, patch_of(s, d), [&](Vec3, Vec3 n, double area) {
+      for (const Vec3& v : toward)
+        if (dot(n, v) > kSeenFacing) {
+          seen += area;
+          break;
+        }
+    });
+    if (seen <= 0.01) continue;
+    m.defect_area_mm2 += seen;
+    m.largest_defect_mm2 = std::max(m.largest_defect_mm2, seen);
+    ++m.defect_count;
+    m.defect_kinds |= core::bit(d.kind);
+  }
+  m.defect_share = m.defect_area_mm2 / t.surface_mm2;
+  return m;
+}
 
 void SyntheticScene::set_doubt_share(double share) {
   const double total = kDoubtDefaults[0] + kDoubtDefaults[1] + kDoubtDefaults[2] +
@@ -123,16 +181,19 @@ Image SyntheticCamera::render(const FruitTruth& truth, int view) const {
 }
 
 Image SyntheticCamera::render_lanes(std::span<const FruitTruth> truths, int view) const {
-  // Columns no lane owns (width not a multiple of the lanes) stay dark, like a frame's edge.
-  cv::Mat frame(camera_.height_px, camera_.width_px, CV_8UC3, cv::Scalar::all(16));
-  const int lanes = static_cast<int>(truths.size());
-  if (lanes == 0) return make_image(std::move(frame));
-  const int lane_width = camera_.width_px / lanes;
-  const FrameGeometry geometry{lane_width, camera_.height_px, camera_.px_per_mm, scene_.jitter_mm};
+  cv::Mat frame(camera_.height_px, camera_.width_px, CV_8UC3);
+  const long long lanes = static_cast<long long>(truths.size()), width = camera_.width_px;
+  if (lanes == 0) {  // no lanes: an empty dark frame
+    frame.setTo(cv::Scalar::all(16));
+    return make_image(std::move(frame));
+  }
   cv::Mat lane_image;
-  for (int i = 0; i < lanes; ++i) {
+  for (long long i = 0; i < lanes; ++i) {
+    // The ROIs tile the width as split_lanes cuts it: lane i spans [i W / n, (i + 1) W / n).
+    const int x0 = static_cast<int>(i * width / lanes), x1 = static_cast<int>((i + 1) * width / lanes);
+    const FrameGeometry geometry{x1 - x0, camera_.height_px, camera_.px_per_mm, scene_.jitter_mm};
     render_lane(lane_image, truths[static_cast<std::size_t>(i)], view, geometry, scene_.noise_sd);
-    lane_image.copyTo(frame(cv::Rect(i * camera_.width_px / lanes, 0, lane_width, camera_.height_px)));
+    lane_image.copyTo(frame(cv::Rect(x0, 0, x1 - x0, camera_.height_px)));
   }
   return make_image(std::move(frame));
 }

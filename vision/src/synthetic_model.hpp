@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "coldsort/vision/synthetic_camera.hpp"
+#include "seeded_random.hpp"
 
 namespace coldsort::vision::synth {
 
@@ -131,6 +132,11 @@ struct SkinFields {
   SkinField under;   // yellow areas of under-coloured fruit
 };
 SkinFields skin_fields(std::uint64_t render_seed);
+
+// Places the fruit in its frame (clear of the edge, or across it for a border cup) and gives
+// the cup its doubtful condition, if any, and its `doubt` (synthetic_placement.cpp).
+void place_and_doubt(FruitTruth& t, SeededRandom rng, const SyntheticScene& scene,
+                     const FrameGeometry& frame);
 
 // Share of the bare skin (crown, sticker and defects set aside) inside the red range; as
 // the camera sees it (weighted by projected area, far side left out) when toward_camera is

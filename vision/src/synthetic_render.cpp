@@ -28,6 +28,16 @@ cv::Vec3f hsv_to_bgr(double hue_deg, double s, double v) {
   return {static_cast<float>(b + m), static_cast<float>(g + m), static_cast<float>(r + m)};
 }
 
+double coverage(const Silhouette& sil, double x_mm, double y_mm, double px_per_mm,
+                double inside_q2) {
+  const double gx = sil.sxx * x_mm + sil.sxy * y_mm, gy = sil.sxy * x_mm + sil.syy * y_mm;
+  const double q2 = x_mm * gx + y_mm * gy;
+  if (q2 < inside_q2) return 1;
+  const double q = std::sqrt(q2);
+  const double distance_px = (q - 1) * q / std::hypot(gx, gy) * px_per_mm;
+  return std::clamp(0.5 - distance_px, 0.0, 1.0);
+}
+
 namespace {
 
 using core::DefectKind;
@@ -64,10 +74,6 @@ struct StickerPaint {
 double smoothstep(double lo, double hi, double x) {
   double t = std::clamp((x - lo) / (hi - lo), 0.0, 1.0);
   return t * t * (3 - 2 * t);
-}
-
-cv::Vec3f mix(const cv::Vec3f& a, const cv::Vec3f& b, double k) {
-  return a * static_cast<float>(1 - k) + b * static_cast<float>(k);
 }
 
 Look look_of(const FruitTruth& t) {
@@ -234,18 +240,6 @@ cv::Vec3f surface_colour(const Surface& s, Vec3 body, Vec3 normal, double px_mm,
   return colour;
 }
 
-// Coverage of a pixel by the outline, from its distance to the ellipse (0.5 on the edge).
-// `inside_q2`: below this squared normalised radius the pixel is wholly inside.
-double coverage(const Silhouette& sil, double x_mm, double y_mm, double px_per_mm,
-                double inside_q2 = 0.25) {
-  const double gx = sil.sxx * x_mm + sil.sxy * y_mm, gy = sil.sxy * x_mm + sil.syy * y_mm;
-  const double q2 = x_mm * gx + y_mm * gy;
-  if (q2 < inside_q2) return 1;
-  const double q = std::sqrt(q2);
-  const double distance_px = (q - 1) * q / std::hypot(gx, gy) * px_per_mm;
-  return std::clamp(0.5 - distance_px, 0.0, 1.0);
-}
-
 cv::Rect box_of(const Pose& pose, double half_w_mm, double half_h_mm, const cv::Mat& m) {
   const double ppm = pose.px_per_mm;
   int x0 = static_cast<int>(std::floor(pose.centre_x_px - half_w_mm * ppm - 2));
@@ -313,22 +307,6 @@ void draw_body(cv::Mat& rad, const Surface& surface, const Pose& pose, const Sil
   }
 }
 
-std::vector<cv::Point> fixed_point(const std::vector<cv::Point2d>& pts, cv::Point origin) {
-  constexpr int kShift = 4;
-  std::vector<cv::Point> out;
-  for (const cv::Point2d& p : pts)
-    out.emplace_back(cvRound((p.x - origin.x) * (1 << kShift)), cvRound((p.y - origin.y) * (1 << kShift)));
-  return out;
-}
-
-void fill(cv::Mat& mask, const std::vector<cv::Point2d>& pts, cv::Point origin) {
-  std::vector<cv::Point> fixed = fixed_point(pts, origin);
-  cv::fillConvexPoly(mask, fixed, cv::Scalar(255), cv::LINE_AA, 4);
-}
-
-void draw_crown(cv::Mat& rad, const FruitTruth& t, const Pose& pose, const Silhouette& sil,
-                const Look& look);
-
 void draw_fruit_body(cv::Mat& rad, const FruitTruth& t, int view, const FrameGeometry& frame) {
   const Spheroid s = spheroid_of(t);
   const Pose pose = pose_of(t, view, frame);
@@ -346,75 +324,7 @@ void draw_fruit_body(cv::Mat& rad, const FruitTruth& t, int view, const FrameGeo
   }
   const StickerPaint sticker = sticker_paint_of(s, t);
   draw_body(rad, {s, look, fields, defects, sticker, t.mottling}, pose, sil);
-  if (t.calyx) draw_crown(rad, t, pose, sil, look);
-}
-
-// The crown: a short tube at the +z pole ending in 5-8 pointed sepals, brownish and darker
-// than the skin. End-on it is a dark star inside the outline; side-on it stands out of it.
-void draw_crown(cv::Mat& rad, const FruitTruth& t, const Pose& pose, const Silhouette& sil,
-                const Look& look) {
-  const Spheroid s = spheroid_of(t);
-  const double dc = t.calyx_diameter_mm, len = t.calyx_length_mm;
-  const double r_base = kCalyxBaseShare * dc, r_top = 0.36 * dc, h_top = 0.65 * len;
-  const double z0 = s.c - 1.0;  // sunk 1 mm into the skin: no gap at its foot
-  auto project = [&](double r, double angle, double z) {
-    Vec3 w = pose.to_world({r * std::cos(angle), r * std::sin(angle), z});
-    return cv::Point2d(pose.x_px(w), pose.y_px(w));
-  };
-  std::vector<cv::Point2d> rings, opening, all;
-  for (int i = 0; i < 24; ++i) {
-    double a = 2 * M_PI * i / 24;
-    rings.push_back(project(r_base, a, z0));
-    rings.push_back(project(r_top, a, z0 + h_top));
-    opening.push_back(project(0.7 * r_top, a, z0 + h_top));
-  }
-  std::vector<cv::Point2f> rings_f(rings.begin(), rings.end()), hull;
-  cv::convexHull(rings_f, hull);  // OpenCV's hull wants float or int points
-  const std::vector<cv::Point2d> tube(hull.begin(), hull.end());
-  std::vector<std::vector<cv::Point2d>> sepals;
-  const double turn = SeededRandom(t.render_seed, 0xCA1u, 0).uniform(0, 2 * M_PI);
-  const int n = std::max(3, t.calyx_sepals);
-  for (int i = 0; i < n; ++i) {
-    double a = turn + 2 * M_PI * i / n, half = 0.8 * M_PI / n;
-    sepals.push_back({project(r_top, a - half, z0 + h_top), project(dc / 2, a, z0 + len),
-                      project(r_top, a + half, z0 + h_top)});
-    all.insert(all.end(), sepals.back().begin(), sepals.back().end());
-  }
-  all.insert(all.end(), tube.begin(), tube.end());
-  double x0 = 1e9, y0 = 1e9, x1 = -1e9, y1 = -1e9;
-  for (const cv::Point2d& p : all)
-    x0 = std::min(x0, p.x), y0 = std::min(y0, p.y), x1 = std::max(x1, p.x), y1 = std::max(y1, p.y);
-  const cv::Rect box = cv::Rect(cv::Point(cvFloor(x0) - 2, cvFloor(y0) - 2),
-                                cv::Point(cvCeil(x1) + 3, cvCeil(y1) + 3)) &
-                       cv::Rect(0, 0, rad.cols, rad.rows);
-  if (box.empty()) return;
-  cv::Mat tube_mask = cv::Mat::zeros(box.size(), CV_8U), sepal_mask = tube_mask.clone(),
-          open_mask = tube_mask.clone();
-  fill(tube_mask, tube, box.tl());
-  for (const auto& sepal : sepals) fill(sepal_mask, sepal, box.tl());
-  const Vec3 axis = pose.to_world({0, 0, 1});
-  if (axis.z > 0) fill(open_mask, opening, box.tl());
-  const float lit = static_cast<float>(0.6 + 0.4 * std::max(0.0, dot(axis, look.light)));
-  const cv::Vec3f tube_c = hsv_to_bgr(look.hue + 8, 0.6, look.val * 0.65) * lit;
-  const cv::Vec3f sepal_c = hsv_to_bgr(20, 0.55, look.val * 0.45) * lit;
-  const cv::Vec3f open_c = hsv_to_bgr(25, 0.5, look.val * 0.14) * lit;
-  const double ppm = pose.px_per_mm;
-  for (int r = 0; r < box.height; ++r) {
-    auto* px = rad.ptr<cv::Vec3f>(box.y + r);
-    for (int c = 0; c < box.width; ++c) {
-      double a_tube = tube_mask.at<uchar>(r, c) / 255.0, a_sepal = sepal_mask.at<uchar>(r, c) / 255.0;
-      double a_open = open_mask.at<uchar>(r, c) / 255.0;
-      if (a_tube + a_sepal + a_open <= 0) continue;
-      // Pointing away from the camera, the crown shows only outside the body's outline.
-      double seen = 1;
-      if (axis.z < 0)
-        seen = 1 - coverage(sil, (box.x + c - pose.centre_x_px) / ppm, (box.y + r - pose.centre_y_px) / ppm, ppm);
-      cv::Vec3f& p = px[box.x + c];
-      p = mix(p, tube_c, a_tube * seen);
-      p = mix(p, sepal_c, a_sepal * seen);
-      p = mix(p, open_c, a_open * seen);
-    }
-  }
+  if (t.calyx) draw_crown(rad, t, pose, sil, look.hue, look.val, look.light);
 }
 
 // The second fruit of a doubled cup: plain, smaller, beside the first.

@@ -24,7 +24,21 @@ void expose(cv::Mat& radiance, cv::Mat& out_bgr8, const FruitTruth& t, int view,
 void render_lane(cv::Mat& out, const FruitTruth& t, int view, const FrameGeometry& frame,
                  double noise_sd);
 
+// The crown over the fruit already drawn (synthetic_crown.cpp): coloured from the skin's
+// hue and value, lit from `light` (world, unit).
+void draw_crown(cv::Mat& radiance, const FruitTruth& t, const Pose& pose, const Silhouette& sil,
+                double skin_hue_deg, double skin_value, Vec3 light);
+
 // HSV (hue in degrees, s and v 0..1) to BGR 0..1.
 cv::Vec3f hsv_to_bgr(double hue_deg, double s, double v);
+
+// Coverage of a pixel by the outline, from its distance to the ellipse (0.5 on the edge);
+// below `inside_q2` (squared normalised radius) the pixel is wholly inside.
+double coverage(const Silhouette& sil, double x_mm, double y_mm, double px_per_mm,
+                double inside_q2 = 0.25);
+
+inline cv::Vec3f mix(const cv::Vec3f& a, const cv::Vec3f& b, double k) {
+  return a * static_cast<float>(1 - k) + b * static_cast<float>(k);
+}
 
 }  // namespace coldsort::vision::synth

@@ -124,6 +124,7 @@ std::string check(const SynthOptions& o) {
   if (o.clean_share && o.defect_share && o.doubt_share && given < 1 - 1e-6)
     return "--clean-share, --defect-share and --doubt-share must add up to 1";
   if (o.width / o.lanes < 32) return "--width / --lanes leaves lanes narrower than 32 px";
+  if (o.width % o.lanes != 0) return "--width must be a multiple of --lanes (equal lane ROIs)";
   return {};
 }
 
@@ -172,31 +173,12 @@ std::string image_name(std::uint64_t frame, int view, int views) {
   return s.str();
 }
 
-// The grade a perfect grader gives the truth.
-vision::GradeResult true_grade(const vision::FruitTruth& t, const vision::FruitGrader& grader) {
-  core::Measurement m;
-  m.diameter_mm = t.diameter_mm;
-  m.minor_diameter_mm = t.minor_diameter_mm;
-  m.area_mm2 = M_PI / 4 * t.diameter_mm * t.diameter_mm;
-  m.volume_cm3 = t.volume_cm3;
-  m.weight_g = t.weight_g;
-  m.colour_share = t.colour_share;
-  m.defect_area_mm2 = t.defect_mm2;
-  m.defect_share = t.defect_share;
-  m.largest_defect_mm2 = t.largest_defect_mm2;
-  m.defect_count = static_cast<int>(t.defects.size());
-  m.defect_kinds = t.defect_kinds;
-  m.views = t.views;
-  m.confidence = 1;
-  return grader.grade_measurement(m);
-}
-
 const std::vector<std::string> kTruthHeader = {
     "file", "present", "diameter_mm", "minor_mm", "weight_g", "volume_cm3", "defect_mm2",
     "defect_share", "defect_kinds", "largest_defect_mm2", "colour_share", "doubt", "grade",
     "size_code", "lane", "cup", "views", "surface_mm2", "defect_count", "defects",
     "colour_class", "density_g_cm3", "light_for_size", "touches_edge", "two_fruit", "blur_px",
-    "overexposed", "underexposed", "sticker", "calyx", "gain"};
+    "overexposed", "underexposed", "sticker", "calyx", "gain", "seen_defect_mm2"};
 
 const std::vector<std::string> kViewsHeader = {
     "file", "view", "visible_defect_mm2", "calyx_visible", "calyx_x_px", "calyx_y_px", "lane",
@@ -210,7 +192,7 @@ void write_truth_row(CsvWriter& csv, const std::string& file, const vision::Frui
   if (!t.present) {  // nothing to measure: numbers stay empty, as a grader's would
     for (std::size_t i = 2; i < 14; ++i) csv.empty();
   } else {
-    const vision::GradeResult g = true_grade(t, grader);
+    const vision::GradeResult g = grader.grade_measurement(vision::true_measurement(t));
     const bool doubtful = t.doubt != core::Doubt::none;
     csv.number(t.diameter_mm, 2).number(t.minor_diameter_mm, 2).number(t.weight_g, 1);
     csv.number(t.volume_cm3, 1).number(t.defect_mm2, 1).number(t.defect_share, 5);
@@ -232,7 +214,7 @@ void write_truth_row(CsvWriter& csv, const std::string& file, const vision::Frui
   csv.field(grader.standard().colour_class_for(t.colour_share)).number(t.density_g_per_cm3, 3);
   csv.integer(t.light_for_size).integer(t.touches_edge).integer(t.doubled).number(t.blur_px, 0);
   csv.integer(t.overexposed).integer(t.underexposed).integer(t.sticker.present).integer(t.calyx);
-  csv.number(t.gain, 3);
+  csv.number(t.gain, 3).number(vision::seen_measurement(t).defect_area_mm2, 1);
   csv.end_row();
 }
 
@@ -325,28 +307,21 @@ std::vector<Rendered> render_all(const vision::SyntheticCamera& camera,
   return frames;
 }
 
-}  // namespace
-
-int run_synth(const Args& args) {
-  SynthOptions o;
-  if (auto stop = parse(args, o)) return *stop;
-  if (std::string error = check(o); !error.empty()) {
-    std::cerr << "coldsort synth: " << error << "\n" << kUsage;
-    return 2;
-  }
+std::optional<core::GradingStandard> load_standard(const SynthOptions& o) {
   std::vector<std::string> looked_at;
-  const std::string standard_file = find_standard(o, looked_at);
-  if (standard_file.empty()) {
+  const std::string file = find_standard(o, looked_at);
+  if (file.empty()) {
     std::cerr << "coldsort synth: no grading standard found (looked at "
               << core::join_names(looked_at) << "); give one with --standard FILE\n";
-    return 2;
+    return std::nullopt;
   }
   core::ConfigErrors errors;
-  auto standard = core::load_grading_standard(standard_file, errors);
-  if (!standard) {
-    std::cerr << "coldsort synth: bad grading standard " << standard_file << ":\n" << errors.joined();
-    return 2;
-  }
+  auto standard = core::load_grading_standard(file, errors);
+  if (!standard) std::cerr << "coldsort synth: bad grading standard " << file << ":\n" << errors.joined();
+  return standard;
+}
+
+core::CameraConfig camera_for(const SynthOptions& o) {
   core::CameraConfig cam;
   cam.width_px = o.width;
   cam.height_px = o.height;
@@ -361,6 +336,43 @@ int run_synth(const Args& args) {
               << " px at " << o.px_per_mm << " px/mm is " << std::lround(room_mm)
               << " mm across; fruit up to " << kLargestFruitMm
               << " mm may not fit and are then marked touches_edge\n";
+  return cam;
+}
+
+// Writes DIR/truth.csv and DIR/truth_views.csv; returns the exit code.
+int write_truth(const fs::path& dir, const std::vector<Rendered>& frames) {
+  std::ofstream truth(dir / "truth.csv", std::ios::trunc), views(dir / "truth_views.csv", std::ios::trunc);
+  CsvWriter(truth).row(kTruthHeader);
+  CsvWriter(views).row(kViewsHeader);
+  for (const Rendered& r : frames) {
+    if (!r.error.empty()) {
+      std::cerr << "coldsort synth: " << r.error << "\n";
+      return 1;
+    }
+    truth << r.truth_rows;
+    views << r.view_rows;
+  }
+  truth.flush();
+  views.flush();
+  if (!truth || !views) {
+    std::cerr << "coldsort synth: cannot write " << (dir / "truth.csv").string() << " or truth_views.csv\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run_synth(const Args& args) {
+  SynthOptions o;
+  if (auto stop = parse(args, o)) return *stop;
+  if (std::string error = check(o); !error.empty()) {
+    std::cerr << "coldsort synth: " << error << "\n" << kUsage;
+    return 2;
+  }
+  const auto standard = load_standard(o);
+  if (!standard) return 2;
+  const core::CameraConfig cam = camera_for(o);
   const fs::path dir(o.out), images = dir / "images";
   std::error_code ec;
   if (fs::create_directories(images, ec); ec) {
@@ -371,25 +383,7 @@ int run_synth(const Args& args) {
   const vision::SyntheticCamera camera(cam, scene_for(o));
   const vision::FruitGrader grader(*standard, vision::measure_options(cam, *standard));
   const auto started = std::chrono::steady_clock::now();
-  const std::vector<Rendered> frames = render_all(camera, grader, o, images);
-
-  std::ofstream truth_file(dir / "truth.csv", std::ios::trunc), views_file(dir / "truth_views.csv", std::ios::trunc);
-  CsvWriter(truth_file).row(kTruthHeader);
-  CsvWriter(views_file).row(kViewsHeader);
-  for (const Rendered& r : frames) {
-    if (!r.error.empty()) {
-      std::cerr << "coldsort synth: " << r.error << "\n";
-      return 1;
-    }
-    truth_file << r.truth_rows;
-    views_file << r.view_rows;
-  }
-  truth_file.flush();
-  views_file.flush();
-  if (!truth_file || !views_file) {
-    std::cerr << "coldsort synth: cannot write " << (dir / "truth.csv").string() << " or truth_views.csv\n";
-    return 1;
-  }
+  if (int code = write_truth(dir, render_all(camera, grader, o, images)); code != 0) return code;
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::cout << "coldsort synth: " << o.count * o.lanes << " cups, " << o.count * o.views
             << " images in " << images.string() << ", truth graded under " << standard->id << " "

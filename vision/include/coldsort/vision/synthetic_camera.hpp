@@ -177,6 +177,16 @@ struct ViewTruth {
 // (oblate or prolate), mm².
 double spheroid_surface_mm2(double equatorial_mm, double polar_mm);
 
+// The truth as a grader's record: what a perfect grader would report for the whole fruit
+// (true size, weight, every defect's skin area, colour share; confidence 1, the truth's
+// doubt). Empty cups give a zero measurement.
+core::Measurement true_measurement(const FruitTruth& t);
+// What a perfect grader could report from the truth's `views` views: as true_measurement,
+// but counting only the skin of each defect that faces the camera, within ~70° of its axis,
+// in at least one view (a one-view grader never sees the far side, and nobody measures a
+// defect in the last few pixels of the rim), and the worst view's colour share.
+core::Measurement seen_measurement(const FruitTruth& t);
+
 class SyntheticCamera final : public CameraSource {
  public:
   explicit SyntheticCamera(const core::CameraConfig& camera, SyntheticScene scene = {});
@@ -190,7 +200,9 @@ class SyntheticCamera final : public CameraSource {
   // View `view` of the cup `truth` describes, as capture() would give it.
   Image render(const FruitTruth& truth, int view) const;
   // One full-width frame of width_px x height_px holding truths.size() lanes side by side:
-  // lane i's ROI starts at x = i * width_px / n and is width_px / n wide.
+  // lane i's ROI spans [i * width_px / n, (i + 1) * width_px / n), as split_lanes cuts it
+  // (truths from a camera whose lanes_per_frame is n; keep width_px a multiple of n, else
+  // some ROIs are a pixel wider than lane_width_px() and their truth half a pixel off).
   Image render_lanes(std::span<const FruitTruth> truths, int view) const;
 
   const core::CameraConfig& camera() const { return camera_; }
