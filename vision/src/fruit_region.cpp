@@ -185,6 +185,56 @@ void value_and_signal(const cv::Mat& bgr, cv::Mat& value, cv::Mat& signal) {
   }
 }
 
+// Bilinear sample of an 8-bit image; false outside it.
+bool sample(const cv::Mat& img, double x, double y, double& v) {
+  const int x0 = static_cast<int>(std::floor(x)), y0 = static_cast<int>(std::floor(y));
+  if (x0 < 0 || y0 < 0 || x0 + 1 >= img.cols || y0 + 1 >= img.rows) return false;
+  const double fx = x - x0, fy = y - y0;
+  const uchar* a = img.ptr<uchar>(y0);
+  const uchar* b = img.ptr<uchar>(y0 + 1);
+  v = (a[x0] * (1 - fx) + a[x0 + 1] * fx) * (1 - fy) + (b[x0] * (1 - fx) + b[x0 + 1] * fx) * fy;
+  return true;
+}
+
+// Where the fruit's edge really is, relative to the outline's pixel centres, in px along the
+// outward normal (median over the outline). Along each normal the brightness profile is
+// read from 6 px inside to 6 px outside, and the edge is where it crosses halfway between
+// the two: a blur or a soft lens spreads an edge symmetrically, so halfway stays put
+// whatever level traced the outline.
+double edge_offset(const cv::Mat& signal, const std::vector<cv::Point>& contour) {
+  constexpr int kReach = 6;
+  const cv::Moments m = cv::moments(contour);
+  const cv::Point2d centre(m.m10 / std::max(1.0, m.m00), m.m01 / std::max(1.0, m.m00));
+  std::vector<double> offsets;
+  const std::size_t step = std::max<std::size_t>(1, contour.size() / 90);
+  for (std::size_t i = 0; i < contour.size(); i += step) {
+    const cv::Point2d p = contour[i];
+    cv::Point2d n = p - centre;
+    const double len = std::hypot(n.x, n.y);
+    if (len < 4 * kReach) continue;
+    n /= len;
+    double profile[2 * kReach + 1];
+    bool ok = true;
+    for (int t = -kReach; t <= kReach && ok; ++t)
+      ok = sample(signal, p.x + t * n.x, p.y + t * n.y, profile[t + kReach]);
+    if (!ok) continue;
+    const double half = (profile[0] + profile[2 * kReach]) / 2;
+    if (profile[0] - profile[2 * kReach] < kMinContrast / 2) continue;
+    // The last crossing from above to below half, walking outward.
+    for (int k = 2 * kReach; k > 0; --k) {
+      if (profile[k - 1] >= half && profile[k] < half) {
+        const double frac = (profile[k - 1] - half) / std::max(1e-6, profile[k - 1] - profile[k]);
+        offsets.push_back(k - 1 - kReach + frac);
+        break;
+      }
+    }
+  }
+  if (offsets.size() < 8) return 0.5;
+  auto mid = offsets.begin() + static_cast<std::ptrdiff_t>(offsets.size() / 2);
+  std::nth_element(offsets.begin(), mid, offsets.end());
+  return std::clamp(*mid, -3.0, 3.0);
+}
+
 // Real fruit lit from above shades to almost black underneath, so one threshold halfway
 // between background and fruit cuts off its lower part. Hysteresis instead: the fruit is
 // everything a little brighter than the background that connects to its clearly bright
@@ -198,21 +248,16 @@ core::Result<void> trace_outline(FruitRegion& r, const std::vector<cv::Point>& a
   cv::threshold(r.signal, mask, high, 255, cv::THRESH_BINARY);
   r.contour = largest_contour(mask);
   if (r.contour.size() < 5) return errc::no_fruit;
-  double level = high;
   cv::threshold(r.signal, mask, low, 255, cv::THRESH_BINARY);
   std::vector<cv::Point> grown = largest_contour(mask);
   if (grown.size() >= 5 && cv::contourArea(grown) <= kMaxGrowth * cv::contourArea(r.contour) &&
       cv::pointPolygonTest(grown, r.contour.front(), false) >= 0) {
     r.contour = std::move(grown);
-    level = low;
   }
   const Levels edge = levels_around(r.signal, r.contour, 4, 0, 4);
   r.background_level = edge.outside;
   r.rim_level = edge.inside;
-  // How much of an edge pixel the fruit must cover to pass the level: the outline's pixel
-  // centres sit that far inside the true edge.
-  r.edge_coverage = std::clamp((level - r.background_level) /
-                                   std::max(1.0, r.rim_level - r.background_level), 0.1, 0.9);
+  r.edge_offset_px = edge_offset(r.signal, r.contour);
   return {};
 }
 

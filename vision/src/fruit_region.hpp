@@ -27,7 +27,7 @@ struct FruitRegion {
   std::vector<cv::Point> contour;   // outline, in roi pixels
   double background_level = 0;      // median signal just outside the outline
   double rim_level = 0;             // median signal just inside it
-  double edge_coverage = 0.5;       // share of an edge pixel the fruit covers at the level used
+  double edge_offset_px = 0.5;      // the true edge lies this far outside the outline's pixels
   bool touches_border = false;      // the outline reaches the frame's edge
   bool second_fruit = false;        // another fruit-sized object in view
 };

@@ -113,7 +113,7 @@ core::Result<ViewMeasurement> measure_view(const Image& image, const MeasureOpti
     return dark;
   }
   if (!region) return region.error();
-  const Outline outline = detail::measure_outline(region->contour, region->edge_coverage);
+  const Outline outline = detail::measure_outline(region->contour, region->edge_offset_px);
   const detail::SkinFindings skin =
       detail::analyse_skin(*region, outline, {options.px_per_mm, options.min_defect_mm2, &options.colour});
 

@@ -115,7 +115,7 @@ void fit_body(const std::vector<cv::Point>& contour, Outline& out, std::vector<c
 
 // Largest caliper width over the hull, and the width perpendicular to it, with the outline
 // moved out to the true edge on both sides.
-void feret(Outline& out, double edge_coverage) {
+void feret(Outline& out, double edge_offset_px) {
   const auto& h = out.body_hull;
   double best = 0;
   cv::Point2d axis(1, 0);
@@ -138,13 +138,13 @@ void feret(Outline& out, double edge_coverage) {
     lo = std::min(lo, s);
     hi = std::max(hi, s);
   }
-  out.major_px = len + 2 * edge_coverage;
-  out.minor_px = hi - lo + 2 * edge_coverage;
+  out.major_px = len + 2 * edge_offset_px;
+  out.minor_px = hi - lo + 2 * edge_offset_px;
 }
 
 }  // namespace
 
-Outline measure_outline(const std::vector<cv::Point>& contour, double edge_coverage) {
+Outline measure_outline(const std::vector<cv::Point>& contour, double edge_offset_px) {
   Outline out;
   std::vector<cv::Point> body;
   fit_body(contour, out, body);
@@ -153,7 +153,7 @@ Outline measure_outline(const std::vector<cv::Point>& contour, double edge_cover
   out.solidity = cv::contourArea(contour) / std::max(1.0, cv::contourArea(whole_hull));
   if (out.protrusion.empty()) out.body_hull = std::move(whole_hull);
   else cv::convexHull(body, out.body_hull);
-  feret(out, edge_coverage);
+  feret(out, edge_offset_px);
   return out;
 }
 

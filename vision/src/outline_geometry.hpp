@@ -21,8 +21,8 @@ struct Outline {
   double solidity = 1;                   // contour area / hull area (whole contour)
 };
 
-// `contour` must hold at least 5 points. Its pixel centres lie `edge_coverage` px inside
-// the true edge (a pixel joins the outline when the fruit covers that share of it).
-Outline measure_outline(const std::vector<cv::Point>& contour, double edge_coverage);
+// `contour` must hold at least 5 points. The fruit's true edge lies `edge_offset_px` outside
+// its pixel centres (measured on the image: see fruit_region.cpp).
+Outline measure_outline(const std::vector<cv::Point>& contour, double edge_offset_px);
 
 }  // namespace coldsort::vision::detail
