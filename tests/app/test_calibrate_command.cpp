@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "config_camera_writer.hpp"
+#include "run_command.hpp"
 #include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -25,20 +26,10 @@ using coldsort::test::TempDir;
 
 namespace {
 
-struct Run {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
+using Run = coldsort::test::CommandRun;
 
 Run run(const std::string& arguments) {
-  Run r;
-  FILE* pipe = ::popen((std::string(COLDSORT_CLI) + " " + arguments + " 2>&1").c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) r.output.append(buffer, n);
-  const int status = ::pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return coldsort::test::run_command(std::string(COLDSORT_CLI) + " " + arguments);
 }
 
 bool has(const Run& r, const std::string& text) { return r.output.find(text) != std::string::npos; }

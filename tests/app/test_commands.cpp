@@ -14,25 +14,14 @@
 #include <sstream>
 #include <string>
 
+#include "run_command.hpp"
 #include "temp_dir.hpp"
 
 namespace {
 
-struct Run {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
+using Run = coldsort::test::CommandRun;
 
-Run run(const std::string& command) {
-  Run r;
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) r.output.append(buffer, n);
-  int status = ::pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+Run run(const std::string& command) { return coldsort::test::run_command(command); }
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path);

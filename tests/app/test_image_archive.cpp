@@ -15,6 +15,7 @@
 #include "coldsort/app/image_archive.hpp"
 #include "coldsort/core/log.hpp"
 #include "coldsort/vision/synthetic_camera.hpp"
+#include "run_command.hpp"
 #include "temp_dir.hpp"
 
 using namespace coldsort;
@@ -194,20 +195,10 @@ TEST_CASE("the archive deletes its oldest days to stay under its size bound", "[
 
 namespace {
 
-struct Run {
-  int exit_code = -1;
-  std::string output;
-};
+using Run = coldsort::test::CommandRun;
 
 Run run(const std::string& args) {
-  Run r;
-  FILE* pipe = ::popen((std::string(COLDSORT_CLI) + " " + args + " 2>&1").c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) r.output.append(buffer, n);
-  int status = ::pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return coldsort::test::run_command(std::string(COLDSORT_CLI) + " " + args);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "coldsort/vision/camera_source.hpp"
 #include "coldsort/vision/synthetic_camera.hpp"
 #include "csv.hpp"
+#include "run_command.hpp"
 #include "temp_dir.hpp"
 
 using namespace coldsort;
@@ -21,20 +22,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
+using Run = coldsort::test::CommandRun;
 
 Run synth(const std::string& arguments) {
-  Run r;
-  FILE* pipe = ::popen((std::string(COLDSORT_CLI) + " synth " + arguments + " 2>&1").c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) r.output.append(buffer, n);
-  const int status = ::pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return coldsort::test::run_command(std::string(COLDSORT_CLI) + " synth " + arguments);
 }
 
 std::string slurp(const fs::path& file) {

@@ -16,6 +16,7 @@
 #include "coldsort/core/log.hpp"
 #include "coldsort/vision/calibration.hpp"
 #include "coldsort/vision/camera_source.hpp"
+#include "command_line.hpp"
 #include "commands.hpp"
 #include "config_camera_writer.hpp"
 
@@ -69,21 +70,8 @@ std::optional<int> parse(const Args& args, CameraArgs& a) {
       "config", po::value(&a.config_file), "line config (its lens undistorts; --write target)")(
       "write", po::bool_switch(&a.write), "write the result into --config")(
       "help,h", po::bool_switch(&a.help), "this help");
-  po::options_description all;
-  all.add(options).add_options()("image", po::value(&a.images)->multitoken());
-  po::positional_options_description positional;
-  positional.add("image", -1);
-  try {
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return usage_error(e.what());
-  }
-  if (a.help) {
-    std::cout << kUsage << options;
-    return 0;
-  }
+  if (auto done = read_arguments(args, options, a.images, "coldsort calibrate camera", kUsage))
+    return done;
   if (a.chessboard.empty() == (a.disc_mm == 0))
     return usage_error("give either --chessboard with --square-mm, or --disc-mm");
   if (!a.chessboard.empty() && !parse_pattern(a.chessboard, a.cols, a.rows))

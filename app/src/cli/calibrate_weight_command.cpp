@@ -17,6 +17,7 @@
 #include "coldsort/vision/calibration.hpp"
 #include "coldsort/vision/camera_source.hpp"
 #include "coldsort/vision/grader.hpp"
+#include "command_line.hpp"
 #include "config_camera_writer.hpp"
 #include "csv.hpp"
 
@@ -58,21 +59,8 @@ std::optional<int> parse(const Args& args, WeightArgs& a) {
       "config", po::value(&a.config_file), "line config (px/mm, lens; --write target)")(
       "write", po::bool_switch(&a.write), "write the weight model into --config")(
       "help,h", po::bool_switch(&a.help), "this help");
-  po::options_description all;
-  all.add(options).add_options()("csv", po::value(&a.csv)->multitoken());
-  po::positional_options_description positional;
-  positional.add("csv", -1);
-  try {
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return usage_error(e.what());
-  }
-  if (a.help) {
-    std::cout << kUsage << options;
-    return 0;
-  }
+  if (auto done = read_arguments(args, options, a.csv, "coldsort calibrate weight", kUsage))
+    return done;
   if (a.csv.size() != 1) return usage_error("give exactly one SAMPLES.csv");
   if (a.px_per_mm < 0 || (a.px_per_mm > 0 && (a.px_per_mm < 0.2 || a.px_per_mm > 50)))
     return usage_error("--px-per-mm must be 0.2..50");

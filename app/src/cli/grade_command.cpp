@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "coldsort/core/log.hpp"
+#include "command_line.hpp"
 #include "commands.hpp"
 #include "grade_batch.hpp"
 
@@ -38,24 +39,7 @@ std::optional<int> parse(const Args& args, Parsed& p) {
   options.add_options()("csv", po::value(&p.csv_file), "write the CSV here (default: stdout)")
       ("debug-dir", po::value(&p.debug_dir), "write an overlay PNG per image here")
       ("help,h", po::bool_switch(&p.help), "this help");
-  po::options_description hidden;
-  hidden.add_options()("path", po::value(&p.paths)->multitoken());
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("path", -1);
-  try {
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "coldsort grade: " << e.what() << "\n" << kUsage;
-    return 2;
-  }
-  if (p.help) {
-    std::cout << kUsage << options;
-    return 0;
-  }
+  if (auto done = read_arguments(args, options, p.paths, "coldsort grade", kUsage)) return done;
   if (p.paths.empty() || p.grade.views < 1 || p.grade.views > 16 || p.grade.threads < 0) {
     std::cerr << (p.paths.empty() ? "coldsort grade: no PATH given\n"
                                    : "coldsort grade: --views must be 1..16 and --threads >= 0\n")

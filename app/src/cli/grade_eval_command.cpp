@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "coldsort/core/log.hpp"
+#include "command_line.hpp"
 #include "commands.hpp"
 #include "grade_batch.hpp"
 #include "grade_scores.hpp"
@@ -43,22 +44,8 @@ std::optional<int> parse(const Args& args, Parsed& p) {
       ("json", po::bool_switch(&p.json), "print the scores as JSON")
       ("defect-threshold-mm2", po::value(&p.threshold_mm2), "\"has a defect\" from this area (50)")
       ("help,h", po::bool_switch(&p.help), "this help");
-  po::options_description all;
-  all.add(options).add_options()("path", po::value(&p.paths)->multitoken());
-  po::positional_options_description positional;
-  positional.add("path", -1);
-  try {
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-    if (vm.count("help") > 0 && vm["help"].as<bool>()) {
-      std::cout << kUsage << options;
-      return 0;
-    }
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "coldsort grade-eval: " << e.what() << "\n" << kUsage;
-    return 2;
-  }
+  if (auto done = read_arguments(args, options, p.paths, "coldsort grade-eval", kUsage))
+    return done;
   if (p.paths.empty() || p.grade.views < 1 || p.grade.views > 16 || p.threshold_mm2 < 0) {
     std::cerr << "coldsort grade-eval: give PATH; --views 1..16; threshold >= 0\n" << kUsage;
     return 2;

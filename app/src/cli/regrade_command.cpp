@@ -12,6 +12,7 @@
 
 #include "coldsort/app/image_archive.hpp"
 #include "coldsort/core/log.hpp"
+#include "command_line.hpp"
 #include "commands.hpp"
 #include "grade_batch.hpp"
 
@@ -38,22 +39,13 @@ std::optional<int> parse(const Args& args, Parsed& p) {
   add_grade_options(options, p.grade, false);
   options.add_options()("csv", po::value(&p.csv_file), "per-fruit recorded vs draft CSV")
       ("help,h", po::bool_switch(&p.help), "this help");
-  po::options_description all;
-  all.add(options).add_options()("dir", po::value(&p.dir));
-  po::positional_options_description positional;
-  positional.add("dir", 1);
-  try {
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "coldsort regrade: " << e.what() << "\n" << kUsage;
+  std::vector<std::string> words;
+  if (auto done = read_arguments(args, options, words, "coldsort regrade", kUsage)) return done;
+  if (words.size() > 1) {
+    std::cerr << "coldsort regrade: one ARCHIVE_DIR, not " << words.size() << "\n" << kUsage;
     return 2;
   }
-  if (p.help) {
-    std::cout << kUsage << options;
-    return 0;
-  }
+  if (!words.empty()) p.dir = words.front();
   if (p.grade.standard_file.empty() || p.dir.empty()) {
     std::cerr << "coldsort regrade: --standard DRAFT.json and ARCHIVE_DIR are required\n" << kUsage;
     return 2;
