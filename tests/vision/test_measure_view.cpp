@@ -172,7 +172,7 @@ TEST_CASE("four views find the fruit with defects and rarely flag a clean one", 
   scene.set_doubt_share(0);
   vision::SyntheticCamera camera(cam, scene);
   int with_defect = 0, found = 0, clean = 0, flagged = 0;
-  for (std::uint64_t cup = 0; cup < 90; ++cup) {
+  for (std::uint64_t cup = 0; cup < 150; ++cup) {
     const auto truth = camera.truth_for(0, cup);
     if (!truth.present) continue;
     std::vector<vision::ViewMeasurement> views;

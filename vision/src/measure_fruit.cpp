@@ -68,16 +68,31 @@ double edge_sharpness(const FruitRegion& r) {
   return *at;
 }
 
+// sRGB (IEC 61966-2-1) to linear light.
+double linear(double c) { return c <= 0.04045 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4); }
+
+// CIE 1976 L*a*b* under D65 of an sRGB colour, and its HSV hue. Worked out directly: one
+// colour per view does not need OpenCV's image converters (whose set-up costs more than
+// the arithmetic).
 void colour_of(const cv::Scalar& mean_bgr, core::Measurement& m) {
-  cv::Mat3f bgr(1, 1, cv::Vec3f(float(mean_bgr[0] / 255), float(mean_bgr[1] / 255),
-                               float(mean_bgr[2] / 255)));
-  cv::Mat3f lab, hsv;
-  cv::cvtColor(bgr, lab, cv::COLOR_BGR2Lab);
-  cv::cvtColor(bgr, hsv, cv::COLOR_BGR2HSV);
-  m.lab_l = lab(0, 0)[0];
-  m.lab_a = lab(0, 0)[1];
-  m.lab_b = lab(0, 0)[2];
-  m.mean_hue_deg = hsv(0, 0)[0];
+  const double b = mean_bgr[0] / 255, g = mean_bgr[1] / 255, r = mean_bgr[2] / 255;
+  const double lr = linear(r), lg = linear(g), lb = linear(b);
+  // sRGB primaries to XYZ, normalised by the D65 white point (0.95047, 1, 1.08883).
+  const double x = (0.4124564 * lr + 0.3575761 * lg + 0.1804375 * lb) / 0.95047;
+  const double y = 0.2126729 * lr + 0.7151522 * lg + 0.0721750 * lb;
+  const double z = (0.0193339 * lr + 0.1191920 * lg + 0.9503041 * lb) / 1.08883;
+  auto f = [](double t) { return t > 216.0 / 24389 ? std::cbrt(t) : (24389.0 / 27 * t + 16) / 116; };
+  m.lab_l = 116 * f(y) - 16;
+  m.lab_a = 500 * (f(x) - f(y));
+  m.lab_b = 200 * (f(y) - f(z));
+  const double mx = std::max({r, g, b}), mn = std::min({r, g, b}), d = mx - mn;
+  double hue = 0;
+  if (d > 0) {
+    if (mx == r) hue = 60 * (g - b) / d;
+    else if (mx == g) hue = 60 * (2 + (b - r) / d);
+    else hue = 60 * (4 + (r - g) / d);
+  }
+  m.mean_hue_deg = hue < 0 ? hue + 360 : hue;
 }
 
 Doubt doubt_of(const FruitRegion& r, const Outline& o, const detail::SkinFindings& skin) {

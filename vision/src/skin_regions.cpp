@@ -156,10 +156,10 @@ bool near_protrusion(const Outline& o, const cv::Rect& box, double px, double st
   return false;
 }
 
-std::vector<PointPx> to_frame(const std::vector<cv::Point>& pts, cv::Point offset) {
+std::vector<PointPx> to_frame(const std::vector<cv::Point>& pts, cv::Point offset, double scale) {
   std::vector<PointPx> out;
   out.reserve(pts.size());
-  for (const cv::Point& p : pts) out.push_back({double(p.x + offset.x), double(p.y + offset.y)});
+  for (const cv::Point& p : pts) out.push_back({p.x * scale + offset.x, p.y * scale + offset.y});
   return out;
 }
 
@@ -228,7 +228,7 @@ void find_regions(cv::Mat& candidates, bool is_dark, const RegionContext& ctx, S
   cv::Point2d crown_centre;
   if (crown >= 0) {
     const Candidate& c = regions[static_cast<std::size_t>(crown)];
-    out.calyx = to_frame(*c.outline, offset);
+    out.calyx = to_frame(*c.outline, offset, ctx.scale);
     crown_centre = c.centre;
     crown_reach_px = std::sqrt(c.area_px / CV_PI) + kCrownPiecesMm * ctx.px_per_mm;
   }
@@ -251,10 +251,10 @@ void find_regions(cv::Mat& candidates, bool is_dark, const RegionContext& ctx, S
     }
     const double rho = normalised_radius(ctx.outline, c.centre);
     r.area_mm2 = surface_area_from_projected(c.area_mm2, std::min(rho, 1.0));
-    r.centre = {c.centre.x + offset.x, c.centre.y + offset.y};
+    r.centre = {c.centre.x * ctx.scale + offset.x, c.centre.y * ctx.scale + offset.y};
     r.surface_mm = {(c.centre.x - ctx.outline.ellipse.center.x) / ctx.px_per_mm,
                     (c.centre.y - ctx.outline.ellipse.center.y) / ctx.px_per_mm};
-    r.outline = to_frame(*c.outline, offset);
+    r.outline = to_frame(*c.outline, offset, ctx.scale);
     out.defects.push_back(std::move(r));
   }
 }

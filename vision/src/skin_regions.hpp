@@ -18,6 +18,7 @@ struct RegionContext {
   const cv::Mat& darkness;  // CV_8U: 100 x brightness / the shading model's, where dark
   const cv::Mat& ground;    // CV_8U: skin in the variety's yellow ground colour
   const cv::Mat& smooth;    // the ROI, lightly smoothed
+  double scale = 1;         // frame pixels per analysed pixel (the skin may be analysed at half size)
 };
 
 // Adds the regions of `candidates` (CV_8U, ROI pixels) to `out.defects` (or `out.calyx`).
