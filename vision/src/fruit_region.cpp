@@ -105,7 +105,7 @@ core::Result<Coarse> coarse_find(const cv::Mat& bgr, const RegionOptions& option
   const cv::Rect b = cv::boundingRect(blobs[best]);
   // Room for the shaded rim that the coarse threshold missed, so the outline rarely has to
   // be traced twice.
-  const int margin = 2 * factor + 4 + static_cast<int>(0.06 * std::max(b.width, b.height) * factor);
+  const int margin = 2 * factor + 4 + static_cast<int>(0.12 * std::max(b.width, b.height) * factor);
   c.box = cv::Rect(b.x * factor - margin, b.y * factor - margin, b.width * factor + 2 * margin,
                    b.height * factor + 2 * margin) & cv::Rect(0, 0, bgr.cols, bgr.rows);
   return c;
