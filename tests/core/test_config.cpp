@@ -108,3 +108,37 @@ TEST_CASE("the config must be an object with valid JSON", "[unit][config]") {
   CHECK(load_config_text("{\"line\": ", ".").errors.joined().find("invalid JSON at line 1") !=
         std::string::npos);
 }
+
+TEST_CASE("camera sources, calibration and doubt handling are read and checked", "[unit][config]") {
+  auto good = default_doc();
+  auto& cam = good.at("camera").as_object();
+  cam["views_per_fruit"] = 4;
+  cam["lens"] = boost::json::object{{"camera_matrix", {700, 0, 320, 0, 700, 240, 0, 0, 1}},
+                                    {"distortion", {-0.2, 0.05, 0, 0, 0}},
+                                    {"image_width_px", 640},
+                                    {"image_height_px", 480}};
+  cam["weight_model"] = boost::json::object{{"g_per_cm3", 0.95}, {"offset_g", 4}, {"samples", 12}};
+  good.at("grading").as_object()["doubtful"] = "reject";
+  LoadedConfig loaded = load_config_text(boost::json::serialize(good), COLDSORT_CONFIG_DIR);
+  INFO(loaded.errors.joined());
+  REQUIRE(loaded.config);
+  CHECK(loaded.config->camera.views_per_fruit == 4);
+  CHECK(loaded.config->camera.lens.present);
+  CHECK(loaded.config->camera.lens.camera_matrix.size() == 9);
+  CHECK(loaded.config->camera.weight.g_per_cm3 == 0.95);
+  CHECK(loaded.config->doubtful_to_reject);
+
+  auto bad = default_doc();
+  auto& c = bad.at("camera").as_object();
+  c["source"] = "video";  // without a uri
+  c["lens"] = boost::json::object{{"camera_matrix", {1, 2, 3}},
+                                  {"distortion", {0.1, "x", 0.2}},
+                                  {"image_width_px", 640},
+                                  {"image_height_px", 480}};
+  bad.at("grading").as_object()["doubtful"] = "sometimes";
+  std::string e = errors_of(bad);
+  CHECK(e.find("camera.uri: required when source is \"video\"") != std::string::npos);
+  CHECK(e.find("camera.lens.camera_matrix: must hold 9 numbers") != std::string::npos);
+  CHECK(e.find("camera.lens.distortion[1]: expected a finite number, got a string") != std::string::npos);
+  CHECK(e.find("grading.doubtful") != std::string::npos);
+}

@@ -39,3 +39,19 @@ TEST_CASE("doubtful, bad and unplanned fruit never reach a product outlet", "[un
   CHECK(unplanned.outlet == recirculation);
   CHECK(unplanned.reason == DecisionReason::unplanned_product);
 }
+
+TEST_CASE("a config can send doubtful fruit to reject instead of recirculation", "[unit][scheduler]") {
+  core::Config config = default_config();
+  const int reject = config.outlet_of_kind(core::OutletKind::reject).number;
+  const int recirculation = config.outlet_of_kind(core::OutletKind::recirculation).number;
+  CHECK(scheduler::OutletAllocation(config)
+            .choose(core::Grade::unknown, "", core::DecisionReason::uncertain)
+            .outlet == recirculation);
+  config.doubtful_to_reject = true;
+  scheduler::OutletAllocation allocation(config);
+  CHECK(allocation.choose(core::Grade::unknown, "", core::DecisionReason::uncertain).outlet == reject);
+  CHECK(allocation.choose(core::Grade::unknown, "", core::DecisionReason::camera_drop).outlet == reject);
+  // Unplanned products are sound fruit: they still go round again.
+  CHECK(allocation.choose(core::Grade::class_ii, "nonexistent", core::DecisionReason::graded).outlet ==
+        recirculation);
+}
