@@ -62,10 +62,11 @@ int light_class(const cv::Vec3b& p, int hue_min) {
   const int r = p[2], g = p[1], b = p[0];
   if (r < g || r <= b) return 0;
   const int chroma = r - b;
+  const int g60 = 60 * (g - b);
+  // The ground colour is often pale cream: half the colour a defect needs still counts.
+  if (g60 > kLightDefectHueMax * chroma) return chroma >= kMinDefectSaturation / 2 * r ? 2 : 0;
   if (chroma < kMinDefectSaturation * r) return 0;
   const bool vivid = chroma > kMaxDefectSaturation * r;
-  const int g60 = 60 * (g - b);
-  if (g60 > kLightDefectHueMax * chroma) return 2;
   return g60 >= hue_min * chroma && !vivid ? 1 : 0;
 }
 
