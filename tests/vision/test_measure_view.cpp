@@ -9,6 +9,7 @@
 #include "coldsort/core/config.hpp"
 #include "coldsort/vision/grader.hpp"
 #include "coldsort/vision/synthetic_camera.hpp"
+#include "pixels.hpp"
 
 using namespace coldsort;
 using core::DefectKind;
@@ -240,4 +241,10 @@ TEST_CASE("an empty cup and a broken image are told apart", "[unit][vision]") {
   auto broken = vision::measure_view(vision::Image{}, options_for(cam));
   REQUIRE_FALSE(broken.has_value());
   CHECK(broken.error() == core::errc::camera_drop);
+  // A black frame (lamps or camera dead) is not an empty cup: nobody can tell.
+  auto black = vision::measure_view(vision::make_image(cv::Mat::zeros(480, 640, CV_8UC3)),
+                                    options_for(cam));
+  REQUIRE(black.has_value());
+  CHECK(black->measured.doubt == Doubt::underexposed);
+  CHECK(black->measured.confidence == 0);
 }

@@ -32,7 +32,7 @@ FruitGrader::FruitGrader(core::GradingStandard standard, MeasureOptions options)
 GradeResult FruitGrader::grade_measurement(const core::Measurement& m) const {
   GradeResult r;
   r.measured = m;
-  r.measured.colour_class = standard_.colour_class_for(m.colour_share);
+  if (m.diameter_mm > 0) r.measured.colour_class = standard_.colour_class_for(m.colour_share);
   if (m.confidence < standard_.min_confidence) return r;  // unknown, uncertain: never guessed
   r.grade = standard_.grade_for(r.measured);
   const core::SizeBand* band = standard_.size_for(r.measured);

@@ -21,6 +21,8 @@ constexpr double kMinContrast = 25;
 constexpr int kDarkFrameMedian = 12;
 // ...and something in it at least this bright may be a fruit that cannot be seen properly.
 constexpr int kDimObjectLevel = 20;
+// ...and a frame with hardly anything above black (lit rollers never are) was not lit at all.
+constexpr int kDeadFrameLevel = 6;
 // The fruit grown into its shaded rim may be at most this much larger than its bright part.
 constexpr double kMaxGrowth = 2.2;
 
@@ -52,7 +54,8 @@ bool too_dark_to_tell(const cv::Mat& signal) {
       break;
     }
   }
-  return median < kDarkFrameMedian && p99 >= kDimObjectLevel;
+  // All but black is no empty cup either: the lamps or the camera are dead.
+  return median < kDarkFrameMedian && (p99 >= kDimObjectLevel || p99 < kDeadFrameLevel);
 }
 
 struct Coarse {
