@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "pixel_hue.hpp"
 #include "skin_regions.hpp"
 
 namespace coldsort::vision::detail {
@@ -46,14 +47,6 @@ struct Sample {
   float x, y, v, hue;
 };
 
-// Hue in degrees (-60..300, reds around 0) of a pixel; the HSV formula.
-float hue_of(const cv::Vec3b& p) {
-  const int mx = std::max({p[0], p[1], p[2]}), mn = std::min({p[0], p[1], p[2]});
-  const float d = static_cast<float>(std::max(1, mx - mn));
-  if (mx == p[2]) return 60.0f * (p[1] - p[0]) / d;
-  if (mx == p[1]) return 60.0f * (2.0f + (p[0] - p[2]) / d);
-  return 60.0f * (4.0f + (p[2] - p[1]) / d);
-}
 
 // The pixel's skin class for light defects: 0 none, 1 orange-brown (a light defect
 // candidate), 2 the yellow ground colour. With red the largest channel,
@@ -139,7 +132,7 @@ std::vector<Sample> sample_skin(const cv::Mat& bgr, const cv::Mat& value, const 
     const uchar* v = value.ptr<uchar>(y);
     const uchar* m = inner.ptr<uchar>(y);
     for (int x = 0; x < bgr.cols; x += step)
-      if (m[x]) samples.push_back({float(x), float(y), float(v[x]), hue_of(p[x])});
+      if (m[x]) samples.push_back({float(x), float(y), float(v[x]), static_cast<float>(hue_deg(p[x]))});
   }
   return samples;
 }
@@ -157,11 +150,7 @@ bool in_range(const core::ColourProfile& c, const cv::Vec3b& p) {
   if (mx == 0) return false;
   const double sat = double(mx - mn) / mx;
   if (sat < c.min_saturation) return false;
-  double hue;
-  const double d = std::max(1, mx - mn);
-  if (mx == p[2]) hue = 60.0 * (p[1] - p[0]) / d;
-  else if (mx == p[1]) hue = 60.0 * (2.0 + (p[0] - p[2]) / d);
-  else hue = 60.0 * (4.0 + (p[2] - p[1]) / d);
+  double hue = hue_deg(p);
   if (hue < 0) hue += 360;
   if (c.hue_min_deg <= c.hue_max_deg) return hue >= c.hue_min_deg && hue <= c.hue_max_deg;
   return hue >= c.hue_min_deg || hue <= c.hue_max_deg;

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "pixel_hue.hpp"
+
 namespace coldsort::vision::detail {
 namespace {
 
@@ -113,14 +115,6 @@ double ground_share(const std::vector<cv::Point>& outline, const cv::Mat& ground
   const int total = cv::countNonZero(area);
   const int yellow = cv::countNonZero(area & ground(box));
   return total > 0 ? double(yellow) / total : 0;
-}
-
-double hue_deg(const cv::Vec3b& p) {
-  const int mx = std::max({p[0], p[1], p[2]}), mn = std::min({p[0], p[1], p[2]});
-  const double d = std::max(1, mx - mn);
-  if (mx == p[2]) return 60.0 * (p[1] - p[0]) / d;
-  if (mx == p[1]) return 60.0 * (2.0 + (p[0] - p[2]) / d);
-  return 60.0 * (4.0 + (p[2] - p[1]) / d);
 }
 
 // Median over the outline of the hue inside (40 % of the way to the region's centre) minus
