@@ -124,10 +124,18 @@ void grab_lose_and_reconnect(const std::string& serial) {
   REQUIRE(made.has_value());
   auto camera = std::move(*made);
 
+  // GVSP is UDP: on a loaded machine (CI runs tests side by side, under sanitizers) even
+  // loopback drops a packet now and then, and the frame is then reported incomplete, as it
+  // should be. So a few failed captures are allowed, as long as each one is counted.
   std::vector<vision::Image> images;
-  for (int k = 0; k < 5; ++k) {
+  int failed = 0;
+  for (int k = 0; images.size() < 5 && failed < 10; ++k) {
     auto frame = camera->capture(2, 70 + k, k, t0 + k * 40ms);
-    REQUIRE(frame.has_value());
+    if (!frame) {
+      CHECK(frame.error() == core::errc::camera_drop);
+      ++failed;
+      continue;
+    }
     CHECK(frame->lane == 2);
     CHECK(frame->cup == 70u + k);
     CHECK(frame->view == k);
@@ -139,8 +147,11 @@ void grab_lose_and_reconnect(const std::string& serial) {
     CHECK(stddev[0] > 1);  // a pattern, not a blank frame
     images.push_back(frame->image);
   }
+  REQUIRE(images.size() == 5);
   for (std::size_t k = 1; k < images.size(); ++k) CHECK_FALSE(same_pixels(images[k - 1], images[k]));
-  CHECK(camera->stats().frames_delivered == 5);
+  auto grabbed = camera->stats();
+  CHECK(grabbed.frames_delivered == 5);
+  CHECK(grabbed.frames_lost + grabbed.frames_incomplete == static_cast<std::uint64_t>(failed));
 
   fake->kill();  // the camera vanishes: every capture must come back, as a lost frame
   auto now = t0 + 1s;
@@ -151,7 +162,7 @@ void grab_lose_and_reconnect(const std::string& serial) {
     CHECK(std::chrono::steady_clock::now() - started < 5s);  // at most one frame timeout
   }
   auto stats = camera->stats();
-  CHECK(stats.frames_lost == 4);
+  CHECK(stats.frames_lost - grabbed.frames_lost == 4);
   CHECK_THAT(stats.last_error, Catch::Contains(found->address));
 
   // The camera comes back (power cycle): once the back-off allows, the source reconnects.
