@@ -111,8 +111,8 @@ int run(const Options& opt) {
                 ": " + hmi_port.error().message());
   }
 
-  const core::DeviceConfig* plc = config.first_device(core::DeviceKind::sorter_plc);
-  auto bus = bridge::make_modbus_bus(*config.find_link(plc->link));
+  // One I/O thread per field-bus link; the line thread never waits on a device.
+  bridge::DeviceHub hub(config, clock);
   std::string camera_error;
   auto camera = vision::make_camera(config.camera, &camera_error);
   if (!camera) {
@@ -121,7 +121,8 @@ int run(const Options& opt) {
     return fail("cannot open the camera: " + camera_error);
   }
   vision::FruitGrader grader(config.grading, vision::measure_options(config.camera, config.grading));
-  app::LineController controller(config, *bus, **camera, grader, **store, clock);
+  app::LineController controller(config, hub, **camera, grader, **store, clock);
+  hub.start();
   // Graded images beside the database: rejects, doubtful fruit and 1 in 50 of the rest, for
   // `coldsort regrade` to try a draft standard on before it goes live.
   app::ImageArchiveConfig archive_config;
@@ -147,6 +148,7 @@ int run(const Options& opt) {
   ioc.run();
   stop = true;
   line_thread.join();
+  hub.stop();
   if (sim_thread.joinable()) sim_thread.join();
   if (sim) sim->stop();
   archive.stop();

@@ -8,16 +8,7 @@ namespace coldsort::app {
 namespace {
 
 using namespace std::chrono_literals;
-
-// Reconnect back-off: fast enough to recover within a second of a PLC reboot, capped so a
-// dead link costs one failed connect every 5 s.
-constexpr auto kMinBackoff = 100ms;
-constexpr auto kMaxBackoff = 5000ms;
-// The PLC's watchdog stops the belt when our heartbeat stalls this long.
-constexpr std::uint16_t kHeartbeatTimeoutMs = 2000;
-constexpr auto kHeartbeatPeriod = 100ms;
-// A cold-room reading older than this many poll periods is stale.
-constexpr int kStalePolls = 5;
+using bridge::BridgeEvent;
 
 const core::DeviceConfig& sorter_device(const core::Config& config) {
   const core::DeviceConfig* d = config.first_device(core::DeviceKind::sorter_plc);
@@ -27,33 +18,27 @@ const core::DeviceConfig& sorter_device(const core::Config& config) {
 
 }  // namespace
 
-LineController::LineController(const core::Config& config, bridge::FieldBus& bus,
+LineController::LineController(const core::Config& config, bridge::DeviceHub& hub,
                                vision::CameraSource& camera, const vision::Grader& grader,
                                store::LogStore& store, const core::Clock& clock)
     : config_(config),
       plc_device_(sorter_device(config)),
-      bus_(bus),
+      hub_(hub),
       camera_(camera),
       grader_(grader),
       store_(store),
       clock_(clock),
       allocation_(config),
-      plc_(bus, plc_device_, config.line.lanes, config.line.outlet_table_slots) {
-  for (const core::ColdRoom& room : config.cold_rooms) {
-    const core::DeviceConfig* device = config.find_device(room.device);
-    // Only controllers on the sorter's link are polled here; other links get their own
-    // I/O thread with the bridge issue.
-    cold_room_drivers_.push_back(device != nullptr && device->link == plc_device_.link
-                                     ? std::make_unique<bridge::ColdRoomController>(bus, *device)
-                                     : nullptr);
-    cold_rooms_.emplace_back();
-  }
+      plc_(plc_device_, config.line.lanes, config.line.outlet_table_slots) {
   nearest_outlet_cups_ = config.line.outlet_table_slots;
   for (const core::Outlet& o : config.outlets)
     nearest_outlet_cups_ = std::min(nearest_outlet_cups_, o.position_cups);
   counters_.per_lane.assign(static_cast<std::size_t>(config.line.lanes), 0);
   started_ = clock.now();
   rate_window_start_ = started_;
+  // The PLC's watchdog: held, so it is written again whenever the link comes back (a PLC that
+  // restarted has it disabled).
+  hub_.hold(plc_device_.id, plc_.watchdog(std::chrono::milliseconds(config.line.watchdog_ms)));
 }
 
 void LineController::raise(const std::string& key, const std::string& source,
@@ -77,63 +62,110 @@ void LineController::clear(const std::string& key) {
   store_.append_alarm_event(cleared);
 }
 
-void LineController::link_failed(core::SteadyTime now, const boost::system::error_code& ec,
-                                 const char* what) {
-  bus_.close();
-  link_up_ = false;
-  last_status_.reset();
-  next_connect_ = now + backoff_;
-  backoff_ = std::min(backoff_ * 2, std::chrono::duration_cast<std::chrono::milliseconds>(kMaxBackoff));
-  raise("link." + plc_device_.id + ".down", plc_device_.id,
-        std::string("sorter PLC unreachable (") + what + ": " + ec.message() +
-            "); retrying with back-off",
-        core::AlarmPriority::high);
-}
-
-bool LineController::ensure_link(core::SteadyTime now) {
-  if (link_up_) return true;
-  if (now < next_connect_) return false;
-  if (auto r = bus_.connect(); !r) {
-    link_failed(now, r.error(), "connect");
-    return false;
-  }
-  if (auto r = plc_.write_heartbeat_timeout(kHeartbeatTimeoutMs); !r) {
-    link_failed(now, r.error(), "set watchdog");
-    return false;
-  }
-  link_up_ = true;
-  backoff_ = kMinBackoff;
-  clear("link." + plc_device_.id + ".down");
-  core::log::info("line", "sorter PLC link up");
-  return true;
-}
-
 void LineController::step(core::SteadyTime now) {
-  if (ensure_link(now)) {
-    auto status = plc_.read_status();
-    if (!status) {
-      link_failed(now, status.error(), "read status");
-    } else {
-      last_status_ = *status;
-      if (now >= next_heartbeat_) {
-        next_heartbeat_ = now + kHeartbeatPeriod;
-        if (auto r = plc_.write_heartbeat(++heartbeat_); !r) link_failed(now, r.error(), "heartbeat");
-      }
-      if (status->run_state == bridge::RunState::faulted)
-        raise("sorter.faulted", plc_device_.id, "sorter PLC is faulted (fault bits " +
-                                                    std::to_string(status->fault_bits) + ")",
-              core::AlarmPriority::urgent);
-      else
-        clear("sorter.faulted");
-      if (link_up_) process_cups(*status, now);
-    }
-  }
-  if (link_up_) poll_cold_rooms(now);
+  handle_bridge_events();
+  beat(now);
+  update_outlet_availability();
+  follow_plc(now);
+  watch_cold_rooms(now);
   if (now - rate_window_start_ >= 5s) {
     double seconds = std::chrono::duration<double>(now - rate_window_start_).count();
     fruit_per_s_ = static_cast<double>(counters_.fruit_total - rate_window_fruit_) / seconds;
     rate_window_start_ = now;
     rate_window_fruit_ = counters_.fruit_total;
+  }
+}
+
+// Link and device transitions from the I/O threads become alarms (and clear them).
+void LineController::handle_bridge_events() {
+  for (const BridgeEvent& e : hub_.take_events()) {
+    switch (e.kind) {
+      case BridgeEvent::Kind::link_down:
+        raise("link." + e.link + ".down", e.link, e.message + "; retrying with back-off",
+              core::AlarmPriority::high);
+        break;
+      case BridgeEvent::Kind::link_up:
+        clear("link." + e.link + ".down");
+        break;
+      case BridgeEvent::Kind::device_offline:
+        raise("device." + e.device + ".offline", e.device, e.message, core::AlarmPriority::medium);
+        break;
+      case BridgeEvent::Kind::device_online:
+        clear("device." + e.device + ".offline");
+        break;
+      case BridgeEvent::Kind::write_refused:
+        core::log::warn("bridge", e.message);
+        break;
+    }
+  }
+}
+
+// Our heartbeat: a new value every period, held in the PLC by the sorter's link worker. It
+// comes from this (the line) thread, so a stuck controller stops it even while the I/O
+// thread still runs, and the PLC's watchdog stops the belt.
+void LineController::beat(core::SteadyTime now) {
+  if (now < next_heartbeat_) return;
+  next_heartbeat_ = now + std::chrono::milliseconds(config_.line.heartbeat_period_ms);
+  hub_.hold(plc_device_.id, plc_.heartbeat(++heartbeat_));
+}
+
+void LineController::follow_plc(core::SteadyTime now) {
+  auto values = hub_.values(plc_device_.id);
+  auto status = values ? plc_.status(*values) : core::Result<bridge::SorterStatus>(core::errc::link_down);
+  if (!status) {
+    plc_ok_ = false;
+    last_status_.reset();
+    return;
+  }
+  last_status_ = *status;
+  check_plc_heartbeat(*status, now);
+  if (status->run_state == bridge::RunState::faulted)
+    raise("sorter.faulted", plc_device_.id,
+          "sorter PLC is faulted (fault bits " + std::to_string(status->fault_bits) + ")",
+          core::AlarmPriority::urgent);
+  else
+    clear("sorter.faulted");
+  if (plc_ok_) process_cups(*status, now);
+}
+
+// The PLC's heartbeat must keep changing: a PLC whose program stopped may still answer Modbus
+// from its communication processor, with frozen values. A stall is a fault: no decisions are
+// sent (the PLC would not act on them), and the alarm says why.
+void LineController::check_plc_heartbeat(const bridge::SorterStatus& status, core::SteadyTime now) {
+  if (!plc_beat_ || *plc_beat_ != status.plc_heartbeat) {
+    plc_beat_ = status.plc_heartbeat;
+    plc_beat_changed_ = now;
+  }
+  const auto timeout = std::chrono::milliseconds(config_.line.plc_heartbeat_timeout_ms);
+  const bool stalled = now - plc_beat_changed_ > timeout;
+  if (stalled)
+    raise("sorter.heartbeat", plc_device_.id,
+          "sorter PLC heartbeat has not changed for more than " +
+              std::to_string(config_.line.plc_heartbeat_timeout_ms) +
+              " ms: PLC program stopped? Decisions withheld",
+          core::AlarmPriority::urgent);
+  else
+    clear("sorter.heartbeat");
+  plc_ok_ = !stalled;
+}
+
+// An outlet whose devices (its take-away conveyor's drive, say) are offline cannot take fruit.
+void LineController::update_outlet_availability() {
+  for (const core::Outlet& o : config_.outlets) {
+    if (o.devices.empty()) continue;
+    std::string lost;
+    for (const std::string& d : o.devices) {
+      auto v = hub_.values(d);
+      if (!v || v->state == bridge::DeviceState::offline) lost = d;
+    }
+    const std::string key = "outlet." + o.id + ".unavailable";
+    if (!lost.empty()) {
+      if (unavailable_outlets_.insert(o.number).second)
+        raise(key, o.id, "outlet " + o.id + " diverted to reject: device " + lost + " lost",
+              core::AlarmPriority::high);
+    } else if (unavailable_outlets_.erase(o.number) != 0) {
+      clear(key);
+    }
   }
 }
 
@@ -150,10 +182,7 @@ void LineController::process_cups(const bridge::SorterStatus& status, core::Stea
       outlets[static_cast<std::size_t>(lane)] = decide(lane, cup, now, late);
     next_cup_ = cup + 1;
     if (late) continue;  // the PLC lets undecided cups ride to the end of the line
-    if (auto r = plc_.write_decisions(cup, outlets); !r) {
-      link_failed(now, r.error(), "write outlet table");
-      return;
-    }
+    hub_.hold(plc_device_.id, plc_.decisions(cup, outlets));
   }
 }
 
@@ -197,6 +226,14 @@ int LineController::decide(int lane, std::uint64_t cup, core::SteadyTime now, bo
   fruit.reason = late && choice.reason != core::DecisionReason::empty_cup
                      ? core::DecisionReason::late
                      : choice.reason;
+  if (!late && fruit.outlet != 0 && unavailable_outlets_.count(fruit.outlet) != 0) {
+    // The outlet cannot take fruit now (its take-away conveyor's drive is lost, say): reject,
+    // or let it ride to the end when the reject outlet is unavailable too.
+    const int reject = config_.outlet_of_kind(core::OutletKind::reject).number;
+    fruit.outlet = unavailable_outlets_.count(reject) == 0 ? reject : 0;
+    fruit.reason = core::DecisionReason::outlet_unavailable;
+  }
+  if (late && fruit.reason == core::DecisionReason::late) ++counters_.late_decisions;
   if (fruit.reason == core::DecisionReason::empty_cup) {
     ++counters_.empty_cups;
   } else {
@@ -215,38 +252,28 @@ int LineController::decide(int lane, std::uint64_t cup, core::SteadyTime now, bo
   return fruit.outlet;
 }
 
-void LineController::poll_cold_rooms(core::SteadyTime now) {
-  for (std::size_t i = 0; i < cold_rooms_.size(); ++i) {
-    ColdRoomState& state = cold_rooms_[i];
-    const core::ColdRoom& room = config_.cold_rooms[i];
-    if (!cold_room_drivers_[i] || now < state.next_poll) continue;
-    const core::DeviceConfig* device = config_.find_device(room.device);
-    auto period = std::chrono::milliseconds(device->poll_period_ms);
-    state.next_poll = now + period;
-    auto reading = cold_room_drivers_[i]->read();
-    if (reading) {
-      state.reading = *reading;
-      state.last_good = now;
-      store_.append_sensor_sample(room.device, "air_temp_c", reading->air_temp_c, clock_.wall_now());
-      check_cold_room(room, *reading);
-      clear("coldroom." + room.id + ".comm");
-    } else if (now - state.last_good > period * kStalePolls) {
-      raise("coldroom." + room.id + ".comm", room.device,
-            room.name + ": no reading (" + reading.error().message() + ")",
-            core::AlarmPriority::medium);
+// Stores each new reading of every cold room's probe. (Excursion alarms: ColdChainMonitor.)
+void LineController::watch_cold_rooms(core::SteadyTime now) {
+  (void)now;
+  for (const core::ColdRoom& room : config_.cold_rooms) {
+    auto v = hub_.values(room.device);
+    if (!v) continue;
+    const bridge::PointReading* air = v->find("air_temp_c");
+    if (air == nullptr || air->quality != bridge::Quality::good || air->values.empty()) continue;
+    auto& stored = sample_stored_[room.device];
+    if (air->read_at == stored) continue;
+    stored = air->read_at;
+    store_.append_sensor_sample(room.device, "air_temp_c", air->values.front(), clock_.wall_now());
+    const std::string key = "coldroom." + room.id + ".temp";
+    const double t = air->values.front();
+    if (t > room.max_c || t < room.min_c) {
+      char text[160];
+      std::snprintf(text, sizeof text, "%s: %.1f °C outside %.1f..%.1f °C", room.name.c_str(), t,
+                    room.min_c, room.max_c);
+      raise(key, room.device, text, core::AlarmPriority::high);
+    } else {
+      clear(key);
     }
-  }
-}
-
-void LineController::check_cold_room(const core::ColdRoom& room, const bridge::ColdRoomReading& r) {
-  const std::string key = "coldroom." + room.id + ".temp";
-  if (r.air_temp_c > room.max_c || r.air_temp_c < room.min_c) {
-    char text[160];
-    std::snprintf(text, sizeof text, "%s: %.1f °C outside %.1f..%.1f °C", room.name.c_str(),
-                  r.air_temp_c, room.min_c, room.max_c);
-    raise(key, room.device, text, core::AlarmPriority::high);
-  } else {
-    clear(key);
   }
 }
 

@@ -33,14 +33,15 @@ std::string LineController::status_json() const {
   doc["api_version"] = 1;
   doc["line"] = config_.line.id;
   doc["line_name"] = config_.line.name;
-  doc["plc_link"] = link_up_ ? "up" : "down";
-  doc["running_state"] = !link_up_ || !last_status_ ? "unknown" : run_state_name(last_status_->run_state);
+  doc["plc_link"] = plc_ok_ ? "up" : "down";
+  doc["running_state"] = !plc_ok_ || !last_status_ ? "unknown" : run_state_name(last_status_->run_state);
   doc["belt_speed_cups_per_s"] = last_status_ ? last_status_->belt_speed_cups_per_s : 0.0;
   doc["cup_at_camera"] = last_status_ ? last_status_->cup_at_camera : 0;
   doc["uptime_s"] = std::chrono::duration<double>(now - started_).count();
   doc["fruit_total"] = counters_.fruit_total;
   doc["fruit_per_s"] = fruit_per_s_;
   doc["empty_cups"] = counters_.empty_cups;
+  doc["late_decisions"] = counters_.late_decisions;
   json::array lanes;
   for (auto n : counters_.per_lane) lanes.push_back(n);
   doc["fruit_per_lane"] = std::move(lanes);
@@ -62,22 +63,41 @@ std::string LineController::status_json() const {
   }
   doc["fruit_per_grade"] = std::move(grades);
   json::array rooms;
-  for (std::size_t i = 0; i < config_.cold_rooms.size(); ++i) {
-    const core::ColdRoom& room = config_.cold_rooms[i];
-    const ColdRoomState& state = cold_rooms_[i];
+  for (const core::ColdRoom& room : config_.cold_rooms) {
     json::object r{{"id", room.id}, {"name", room.name}, {"setpoint_c", room.setpoint_c},
                    {"min_c", room.min_c}, {"max_c", room.max_c}};
-    if (state.reading) {
-      r["temp_c"] = state.reading->air_temp_c;
-      r["door_open"] = state.reading->door_open;
-      r["defrost"] = state.reading->defrost;
-      r["quality"] = now - state.last_good < std::chrono::seconds(10) ? "good" : "stale";
-    } else {
-      r["quality"] = "bad";
+    auto v = hub_.values(room.device);
+    const bridge::PointReading* air = v ? v->find("air_temp_c") : nullptr;
+    if (air != nullptr && !air->values.empty() && air->read_at != core::SteadyTime{}) {
+      r["temp_c"] = air->values.front();
+      if (auto door = v->good("door_open")) r["door_open"] = *door != 0;
+      if (auto defrost = v->good("defrost")) r["defrost"] = *defrost != 0;
+      if (auto rh = v->good("humidity_pct")) r["humidity_pct"] = *rh;
     }
+    r["quality"] = air == nullptr ? "stale" : std::string(bridge::to_string(air->quality));
     rooms.push_back(std::move(r));
   }
   doc["cold_rooms"] = std::move(rooms);
+  json::array links;
+  for (const bridge::LinkStatus& l : hub_.link_status())
+    links.push_back(json::object{{"id", l.link}, {"state", bridge::to_string(l.state)},
+                                 {"connects", l.connects}, {"last_error", l.last_error},
+                                 {"write_latency_p99_ms", l.write_latency_p99_ms}});
+  doc["links"] = std::move(links);
+  json::array devices;
+  for (const core::DeviceConfig& d : config_.devices) {
+    auto v = hub_.values(d.id);
+    if (!v) continue;
+    json::object o{{"id", d.id}, {"kind", core::to_string(d.kind)}, {"state", bridge::to_string(v->state)},
+                   {"requests", v->stats.requests}, {"errors", v->stats.errors},
+                   {"timeouts", v->stats.timeouts}, {"exceptions", v->stats.exceptions},
+                   {"latency_p50_ms", v->stats.latency_p50_ms},
+                   {"latency_p99_ms", v->stats.latency_p99_ms}, {"last_error", v->stats.last_error}};
+    if (v->stats.last_good)
+      o["last_good_age_s"] = std::chrono::duration<double>(now - *v->stats.last_good).count();
+    devices.push_back(std::move(o));
+  }
+  doc["devices"] = std::move(devices);
   json::array alarms;
   for (const core::Alarm& a : alarms_.visible())
     alarms.push_back(json::object{{"key", a.key}, {"source", a.source}, {"message", a.message},

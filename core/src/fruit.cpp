@@ -36,6 +36,7 @@ std::string_view to_string(DecisionReason reason) {
     case DecisionReason::unplanned_product: return "unplanned_product";
     case DecisionReason::camera_drop: return "camera_drop";
     case DecisionReason::late: return "late";
+    case DecisionReason::outlet_unavailable: return "outlet_unavailable";
   }
   return "unknown";
 }

@@ -105,6 +105,13 @@ std::string ObjectReader::path_of(std::string_view key) const {
   return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
 }
 
+std::vector<std::string> ObjectReader::keys() const {
+  std::vector<std::string> out;
+  if (object_ != nullptr)
+    for (const auto& item : *object_) out.emplace_back(item.key());
+  return out;
+}
+
 bool ObjectReader::has(std::string_view key) const {
   return object_ != nullptr && object_->contains(key);
 }

@@ -57,6 +57,8 @@ class ModbusFieldBus final : public FieldBus {
     if (modbus_connect(ctx) == -1) {
       const int e = errno;
       modbus_free(ctx);
+      last_error_ = std::string("connect: ") + modbus_strerror(e);
+      last_exception_ = 0;
       core::log::debug("bridge", "link " + link_.id + ": connect failed: " + modbus_strerror(e));
       const errc code = errc_from_modbus_errno(e);
       return code == errc::timeout ? errc::timeout : errc::link_down;
@@ -150,8 +152,13 @@ class ModbusFieldBus final : public FieldBus {
     return modbus_write_bits(ctx_, address, n, bits);
   }
 
+  int last_exception_code() const override { return last_exception_; }
+  std::string last_error_text() const override { return last_error_; }
+
   boost::system::error_code fail(int e) {
     const errc code = errc_from_modbus_errno(e);
+    last_exception_ = modbus_exception_code(e);
+    last_error_ = modbus_strerror(e);
     core::log::debug("bridge", "link " + link_.id + ": " + modbus_strerror(e));
     if (code == errc::timeout || code == errc::crc_error) needs_flush_ = true;
     if (code == errc::link_down || code == errc::io_error) close();
@@ -161,6 +168,8 @@ class ModbusFieldBus final : public FieldBus {
   core::LinkConfig link_;
   modbus_t* ctx_ = nullptr;
   bool needs_flush_ = false;
+  int last_exception_ = 0;
+  std::string last_error_;
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "catch_result.hpp"
+#include "coldsort/bridge/device_io.hpp"
 #include "coldsort/bridge/point_group.hpp"
 #include "coldsort/bridge/sorter_plc.hpp"
 #include "memory_bus.hpp"
@@ -8,6 +9,7 @@
 
 using namespace coldsort;
 using core::RegisterTable;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -69,18 +71,25 @@ TEST_CASE("values come back decoded from the block that covers each point", "[un
   CHECK_THROWS_AS(values->value(unread), std::invalid_argument);
 }
 
-TEST_CASE("SorterPlc reads the whole status in one request and writes a decision in one",
+TEST_CASE("the sorter's fast poll is one request per table and a decision is one write",
           "[unit]") {
   const core::Config config = test::load_default_config();
   const core::DeviceConfig& plc = *config.first_device(core::DeviceKind::sorter_plc);
   test::MemoryBus bus;
-  bridge::SorterPlc sorter(bus, plc, config.line.lanes, config.line.outlet_table_slots);
-  REQUIRE(sorter.read_status());
-  CHECK(bus.requests.size() == 1);
+  bridge::SorterPlc sorter(plc, config.line.lanes, config.line.outlet_table_slots);
+  bridge::DevicePoller poller(plc);
+  // The device period (status, commands) and the ejection counters' own slower period; the
+  // outlet table (poll_ms 0) is never read back.
+  REQUIRE(poller.schedules().size() == 2);
+  bridge::DeviceValues values;
+  REQUIRE(poller.poll(bus, 0, values, core::SteadyTime{} + 1h));
+  CHECK(bus.requests.size() == 2);  // input registers 0..9, holding registers 0..3
+  CHECK(sorter.status(values));
+  CHECK(values.find("outlet_table") == nullptr);
 
   bus.requests.clear();
   const std::vector<int> outlets{1, 0, 12, 7};
-  REQUIRE(sorter.write_decisions(70, outlets));
+  REQUIRE(bridge::apply_writes(bus, plc, sorter.decisions(70, outlets)));
   REQUIRE(bus.requests.size() == 1);
   const auto& req = bus.requests[0];
   const core::RegisterPoint& table = *plc.map.find("outlet_table");
@@ -94,34 +103,33 @@ TEST_CASE("SorterPlc reads the whole status in one request and writes a decision
     CHECK(bus.word(RegisterTable::holding_register, at + 1) ==
           outlets[static_cast<std::size_t>(lane)]);
   }
-  CHECK_THROWS_AS(sorter.write_decisions(1, std::vector<int>{1, 2}), std::invalid_argument);
+  CHECK_THROWS_AS(sorter.decisions(1, std::vector<int>{1, 2}), std::invalid_argument);
 }
 
-TEST_CASE("SorterPlc passes every failing request's error through", "[unit]") {
+TEST_CASE("SorterPlc status refuses stale and bad values", "[unit]") {
   const core::Config config = test::load_default_config();
   const core::DeviceConfig& plc = *config.first_device(core::DeviceKind::sorter_plc);
-  // Sweep: fail the Nth request of a fixed sequence of calls, for every N.
-  for (int n = 0; n < 6; ++n) {
-    test::MemoryBus bus;
-    bus.fail_request = n;
-    bus.fail_with = n % 2 == 0 ? core::errc::timeout : core::errc::link_down;
-    bridge::SorterPlc sorter(bus, plc, config.line.lanes, config.line.outlet_table_slots);
-    const std::vector<int> outlets(static_cast<std::size_t>(config.line.lanes), 1);
-    std::vector<bool> ok{static_cast<bool>(sorter.read_status()),
-                         static_cast<bool>(sorter.write_decisions(3, outlets)),
-                         static_cast<bool>(sorter.write_heartbeat(1)),
-                         static_cast<bool>(sorter.set_running(true)),
-                         static_cast<bool>(sorter.read_ejections()),
-                         static_cast<bool>(sorter.write_heartbeat_timeout(500))};
-    for (int i = 0; i < 6; ++i) CHECK(ok[static_cast<std::size_t>(i)] == (i != n));
-  }
+  test::MemoryBus bus;
+  bridge::SorterPlc sorter(plc, config.line.lanes, config.line.outlet_table_slots);
+  bridge::DevicePoller poller(plc);
+  bridge::DeviceValues values;
+  CHECK(sorter.status(values).error() == core::errc::link_down);  // nothing read yet
+  const auto t0 = core::SteadyTime{} + 1h;
+  REQUIRE(poller.poll_all(bus, values, t0));
+  REQUIRE(sorter.status(values));
+  bridge::age_values(values, plc, t0 + std::chrono::milliseconds(plc.stale_after_ms + 1));
+  CHECK(sorter.status(values).error() == core::errc::link_down);
+  // run_state 7 is outside the map's range 0..2: read, but bad.
+  bus.word(RegisterTable::input_register, plc.map.find("run_state")->address) = 7;
+  REQUIRE(poller.poll_all(bus, values, t0));
+  CHECK(values.find("run_state")->quality == bridge::Quality::bad);
+  CHECK(sorter.status(values).error() == core::errc::bad_register_value);
 }
 
 TEST_CASE("SorterPlc refuses a map that lacks what it needs", "[unit]") {
   const core::Config config = test::load_default_config();
   core::DeviceConfig plc = *config.first_device(core::DeviceKind::sorter_plc);
-  test::MemoryBus bus;
-  CHECK_THROWS_AS(bridge::SorterPlc(bus, plc, config.line.lanes, 1000), std::invalid_argument);
+  CHECK_THROWS_AS(bridge::SorterPlc(plc, config.line.lanes, 1000), std::invalid_argument);
   std::erase_if(plc.map.points, [](const auto& p) { return p.name == "run_state"; });
-  CHECK_THROWS_AS(bridge::SorterPlc(bus, plc, config.line.lanes, 64), std::invalid_argument);
+  CHECK_THROWS_AS(bridge::SorterPlc(plc, config.line.lanes, 64), std::invalid_argument);
 }

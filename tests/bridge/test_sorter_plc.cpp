@@ -1,9 +1,11 @@
-// SorterPlc and ColdRoomController over a real Modbus TCP link to the in-process simulator.
+// SorterPlc over a real Modbus TCP link to the in-process simulator: its points polled with a
+// DevicePoller and its states written with apply_writes, as the link worker does.
 #include <catch2/catch.hpp>
 #include <map>
 #include <set>
 
 #include "catch_result.hpp"
+#include "coldsort/bridge/device_io.hpp"
 #include "coldsort/bridge/point_group.hpp"
 #include "coldsort/bridge/sorter_plc.hpp"
 #include "sim_fixture.hpp"
@@ -15,9 +17,39 @@ using bridge::RunState;
 
 namespace {
 
+// The driver with one synchronous round trip per call, over the fixture's bus.
+struct PlcOverBus {
+  bridge::FieldBus& bus;
+  const core::DeviceConfig& device;
+  const core::Clock& clock;
+  bridge::SorterPlc driver;
+  bridge::DevicePoller poller{device};
+
+  core::Result<bridge::SorterStatus> read_status() {
+    bridge::DeviceValues values;
+    if (auto r = poller.poll_all(bus, values, clock.now()); !r) return r.error();
+    return driver.status(values);
+  }
+  core::Result<std::vector<std::uint32_t>> read_ejections() {
+    bridge::DeviceValues values;
+    if (auto r = poller.poll_all(bus, values, clock.now()); !r) return r.error();
+    return driver.ejections(values);
+  }
+  core::Result<void> write(std::vector<bridge::PointWrite> w) { return bridge::apply_writes(bus, device, w); }
+  core::Result<void> write_decisions(std::uint64_t cup, std::span<const int> outlets) {
+    return write(driver.decisions(cup, outlets));
+  }
+  core::Result<void> write_heartbeat(std::uint16_t v) { return write({driver.heartbeat(v)}); }
+  core::Result<void> set_running(bool on) { return write({driver.run(on)}); }
+  core::Result<void> write_heartbeat_timeout(int ms) {
+    return write({driver.watchdog(std::chrono::milliseconds(ms))});
+  }
+};
+
 struct SorterFixture : test::SimFixture {
   const core::DeviceConfig& plc_device = *config.first_device(core::DeviceKind::sorter_plc);
-  bridge::SorterPlc plc{*bus, plc_device, config.line.lanes, config.line.outlet_table_slots};
+  PlcOverBus plc{*bus, plc_device, clock,
+                 bridge::SorterPlc{plc_device, config.line.lanes, config.line.outlet_table_slots}};
 
   int first_position() const {
     int p = 1 << 30;
@@ -236,25 +268,28 @@ TEST_CASE("the cold room reads near its setpoint and its temperature moves with 
           "[integration]") {
   test::SimFixture f;
   const core::ColdRoom& room = f.config.cold_rooms.at(0);
-  bridge::ColdRoomController controller(*f.bus, f.device(room.device));
-  auto first = controller.read();
-  REQUIRE(first);
-  CHECK(first->setpoint_c == Approx(room.setpoint_c));
-  CHECK(first->air_temp_c == Approx(room.setpoint_c).margin(0.5));
-  CHECK_FALSE(first->door_open);
-  CHECK_FALSE(first->defrost);
+  bridge::DevicePoller poller(f.device(room.device));
+  auto read = [&] {
+    bridge::DeviceValues v;
+    REQUIRE(poller.poll_all(*f.bus, v, f.clock.now()));
+    return v;
+  };
+  auto first = read();
+  CHECK(first.good("setpoint_c") == Approx(room.setpoint_c));
+  const double first_air = first.good("air_temp_c").value();
+  CHECK(first_air == Approx(room.setpoint_c).margin(0.5));
+  CHECK(first.good("door_open") == 0);
+  CHECK(first.good("defrost") == 0);
 
   f.advance(3min, 1s);
-  auto later = controller.read();
-  REQUIRE(later);
-  CHECK(later->air_temp_c != first->air_temp_c);
-  CHECK(later->air_temp_c == Approx(room.setpoint_c).margin(1.5));
+  const double later_air = read().good("air_temp_c").value();
+  CHECK(later_air != first_air);
+  CHECK(later_air == Approx(room.setpoint_c).margin(1.5));
 
   f.advance(150s, 1s);  // the door of the first room opens 5 min after start, for 60 s
-  CHECK(controller.read()->door_open);
+  CHECK(read().good("door_open") == 1);
   f.advance(90min, 10s);  // the thermostat holds the room in its band
-  auto held = controller.read();
-  CHECK(held->air_temp_c == Approx(room.setpoint_c).margin(1.5));
+  CHECK(read().good("air_temp_c").value() == Approx(room.setpoint_c).margin(1.5));
 }
 
 TEST_CASE("a request for a unit id nobody serves fails at once instead of hanging",

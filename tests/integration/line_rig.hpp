@@ -1,6 +1,7 @@
 #pragma once
 // A whole line on loopback for integration tests: the simulator serving real Modbus TCP on
-// an ephemeral port, the controller talking to it through libmodbus, a real SQLite file,
+// an ephemeral port, the controller talking to it through the device hub's link workers
+// (libmodbus, stepped inline rather than on their threads), a real SQLite file,
 // the synthetic camera, and one fake clock driving everything step by step.
 #include <memory>
 
@@ -38,9 +39,14 @@ struct LineRig {
                                                    vision::measure_options(config.camera, config.grading));
   }
   void connect_controller() {
-    const core::DeviceConfig* plc = config.first_device(core::DeviceKind::sorter_plc);
-    bus = bridge::make_modbus_bus(*config.find_link(plc->link));
-    controller = std::make_unique<app::LineController>(config, *bus, *camera, *grader, *store, clock);
+    hub = std::make_unique<bridge::DeviceHub>(config, clock);
+    controller = std::make_unique<app::LineController>(config, *hub, *camera, *grader, *store, clock);
+  }
+  // One controller cycle as the daemon runs it, with the link workers stepped inline: they
+  // write what the controller held last cycle and poll, then the controller reads and decides.
+  void step_controller() {
+    hub->step(clock.now());
+    controller->step(clock.now());
   }
 
   TempDir dir;
@@ -49,7 +55,7 @@ struct LineRig {
   std::unique_ptr<store::LogStore> store;
   std::unique_ptr<vision::SyntheticCamera> camera;
   std::unique_ptr<vision::FruitGrader> grader;
-  std::unique_ptr<bridge::FieldBus> bus;
+  std::unique_ptr<bridge::DeviceHub> hub;
   std::unique_ptr<app::LineController> controller;
 };
 

@@ -72,7 +72,7 @@ TEST_CASE("2,000 fruit over loopback Modbus land where the controller decided",
   for (int i = 0; i < 40000 && fruit_ejected < 2000; ++i) {
     rig.clock.advance(std::chrono::milliseconds(40));
     sim.step(rig.clock.now());
-    rig.controller->step(rig.clock.now());
+    rig.step_controller();
     for (const bridge::Ejection& e : sim.take_ejections()) {
       ejected[{e.lane, e.cup}] = e;
       auto d = decisions.find({e.lane, e.cup});

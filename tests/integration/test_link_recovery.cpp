@@ -24,10 +24,10 @@ TEST_CASE("an unreachable PLC raises an alarm and recovery clears it", "[integra
 
   for (int i = 0; i < 5; ++i) {
     rig.clock.advance(std::chrono::milliseconds(50));
-    rig.controller->step(rig.clock.now());
+    rig.step_controller();
   }
   CHECK_FALSE(rig.controller->is_plc_link_up());
-  CHECK(rig.controller->alarms().is_active("link.sorter.down"));
+  CHECK(rig.controller->alarms().is_active("link.sim.down"));
   auto status = boost::json::parse(rig.controller->status_json()).as_object();
   CHECK(status.at("plc_link").as_string() == "down");
   CHECK(status.at("alarms").as_array().size() == 1);
@@ -39,10 +39,10 @@ TEST_CASE("an unreachable PLC raises an alarm and recovery clears it", "[integra
   for (int i = 0; i < 60 && !rig.controller->is_plc_link_up(); ++i) {
     rig.clock.advance(std::chrono::milliseconds(100));
     sim.step(rig.clock.now());
-    rig.controller->step(rig.clock.now());
+    rig.step_controller();
   }
   CHECK(rig.controller->is_plc_link_up());
-  CHECK_FALSE(rig.controller->alarms().is_active("link.sorter.down"));
+  CHECK_FALSE(rig.controller->alarms().is_active("link.sim.down"));
   // Returned to normal but unacknowledged: an operator still sees it once.
   REQUIRE(rig.controller->alarms().visible().size() == 1);
   CHECK(rig.controller->alarms().visible()[0].state == core::AlarmState::unacked_returned);

@@ -1,10 +1,12 @@
 #pragma once
-// The controller of one sorting line: reads the sorter PLC's encoder over the field bus,
-// grades the fruit in every cup that reaches the camera, maps it to an outlet and writes the
-// decision into the PLC's outlet table before the cup reaches its outlet; polls the cold
-// rooms; records every fruit in the log store; raises and clears alarms.
+// The controller of one sorting line: follows the sorter PLC's cup counter through the field
+// devices' hub, grades the fruit in every cup that reaches the camera, maps it to an outlet and
+// hands the decision to the sorter's link worker well before the cup reaches its outlet;
+// keeps the heartbeat both ways; watches the cold rooms; records every fruit in the log
+// store; raises and clears alarms. It never waits on a device: the hub's I/O threads do the
+// Modbus work and the controller reads their latest values.
 // Steppable: step(now) does one cycle and never sleeps; run loops call it on a timer and
-// tests call it with a fake clock.
+// tests call it with a fake clock (stepping the hub inline before it).
 // Thread safety: none. One thread (the line thread) owns it; status_json() returns a copy
 // that may be handed to other threads.
 #include <cstdint>
@@ -12,11 +14,12 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "coldsort/app/image_archive.hpp"
-#include "coldsort/bridge/field_bus.hpp"
+#include "coldsort/bridge/device_hub.hpp"
 #include "coldsort/bridge/sorter_plc.hpp"
 #include "coldsort/core/alarm.hpp"
 #include "coldsort/core/clock.hpp"
@@ -28,15 +31,10 @@
 
 namespace coldsort::app {
 
-struct ColdRoomState {
-  std::optional<bridge::ColdRoomReading> reading;
-  core::SteadyTime last_good{};
-  core::SteadyTime next_poll{};
-};
-
 struct LineCounters {
   std::uint64_t fruit_total = 0;
   std::uint64_t empty_cups = 0;
+  std::uint64_t late_decisions = 0;  // cups decided too late to reach the PLC in time
   std::vector<std::uint64_t> per_lane;
   std::map<int, std::uint64_t> per_outlet;  // by outlet number
   std::map<core::Grade, std::uint64_t> per_grade;
@@ -44,7 +42,8 @@ struct LineCounters {
 
 class LineController {
  public:
-  LineController(const core::Config& config, bridge::FieldBus& bus,
+  // Holds the PLC watchdog setting in the sorter at once (written when its link is up).
+  LineController(const core::Config& config, bridge::DeviceHub& hub,
                  vision::CameraSource& camera, const vision::Grader& grader,
                  store::LogStore& store, const core::Clock& clock);
 
@@ -60,44 +59,49 @@ class LineController {
   std::string status_json() const;
   const core::AlarmBoard& alarms() const { return alarms_; }
   const LineCounters& counters() const { return counters_; }
-  bool is_plc_link_up() const { return link_up_; }
+  // The PLC answers with fresh status and its heartbeat is alive.
+  bool is_plc_link_up() const { return plc_ok_; }
+  // Outlet numbers currently diverted to reject because a device they need is lost.
+  const std::set<int>& unavailable_outlets() const { return unavailable_outlets_; }
 
  private:
-  bool ensure_link(core::SteadyTime now);
-  void link_failed(core::SteadyTime now, const boost::system::error_code& ec, const char* what);
+  void handle_bridge_events();
+  void beat(core::SteadyTime now);
+  void follow_plc(core::SteadyTime now);
+  void check_plc_heartbeat(const bridge::SorterStatus& status, core::SteadyTime now);
+  void update_outlet_availability();
   void process_cups(const bridge::SorterStatus& status, core::SteadyTime now);
   int decide(int lane, std::uint64_t cup, core::SteadyTime now, bool late);
   vision::GradeResult grade_cup(int lane, std::uint64_t cup, core::SteadyTime now,
                                 std::vector<vision::Frame>& frames);
-  void poll_cold_rooms(core::SteadyTime now);
-  void check_cold_room(const core::ColdRoom& room, const bridge::ColdRoomReading& r);
+  void watch_cold_rooms(core::SteadyTime now);
   void raise(const std::string& key, const std::string& source, const std::string& message,
              core::AlarmPriority priority);
   void clear(const std::string& key);
 
   const core::Config& config_;
   const core::DeviceConfig& plc_device_;
-  bridge::FieldBus& bus_;
+  bridge::DeviceHub& hub_;
   vision::CameraSource& camera_;
   const vision::Grader& grader_;
   store::LogStore& store_;
   const core::Clock& clock_;
   scheduler::OutletAllocation allocation_;
   bridge::SorterPlc plc_;
-  std::vector<std::unique_ptr<bridge::ColdRoomController>> cold_room_drivers_;
-  std::vector<ColdRoomState> cold_rooms_;
   core::AlarmBoard alarms_;
   std::function<void(const core::Fruit&)> on_decision_;
   ImageArchive* archive_ = nullptr;
 
-  bool link_up_ = false;
-  core::SteadyTime next_connect_{};
-  std::chrono::milliseconds backoff_{100};
+  bool plc_ok_ = false;
   core::SteadyTime next_heartbeat_{};
   std::uint16_t heartbeat_ = 0;
+  std::optional<std::uint16_t> plc_beat_;  // last PLC heartbeat seen, and when it changed
+  core::SteadyTime plc_beat_changed_{};
   std::optional<std::uint64_t> next_cup_;
   std::optional<bridge::SorterStatus> last_status_;
+  std::set<int> unavailable_outlets_;
   int nearest_outlet_cups_ = 0;
+  std::map<std::string, core::SteadyTime> sample_stored_;  // device -> last read stored
   LineCounters counters_;
   core::SteadyTime started_{};
   core::SteadyTime rate_window_start_{};

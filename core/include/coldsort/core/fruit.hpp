@@ -83,6 +83,7 @@ enum class DecisionReason {
   unplanned_product,  // valid product with no outlet allocated: recirculation
   camera_drop,        // no usable frame: recirculation/reject
   late,               // the decision could not reach the PLC before the cup: rides to the end
+  outlet_unavailable, // the planned outlet lost a device it needs: reject instead
 };
 std::string_view to_string(DecisionReason reason);
 

@@ -66,6 +66,8 @@ class ObjectReader {
   // An array of objects; calls `each(reader)` for each element, path "key[i]".
   template <class F>
   void objects(std::string_view key, bool required, F&& each);
+  // Every key of this object, in document order (for objects used as maps: name -> value).
+  std::vector<std::string> keys() const;
   // A nested object; nullopt (with an error if required) when absent or not an object.
   std::optional<ObjectReader> child(std::string_view key, bool required = true);
 

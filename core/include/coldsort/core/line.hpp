@@ -32,6 +32,9 @@ struct Outlet {
   int position_cups = 0;
   std::vector<std::string> products;  // allocated product ids (product outlets)
   std::vector<std::string> stations;  // stations this outlet feeds
+  // Devices the outlet cannot work without (its take-away conveyor's drive, a check-weigher):
+  // while any of them is lost, fruit for this outlet goes to reject instead.
+  std::vector<std::string> devices;
 };
 
 struct Station {

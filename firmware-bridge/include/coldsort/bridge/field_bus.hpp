@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "coldsort/core/config.hpp"
@@ -31,6 +32,12 @@ class FieldBus {
   // Writes holding registers (FC16) or coils (FC15).
   virtual core::Result<void> write(int unit_id, core::RegisterTable table, std::uint16_t address,
                                    std::span<const std::uint16_t> values) = 0;
+
+  // The Modbus exception code of the last failed request when it was an exception answer
+  // (1..11), else 0.
+  virtual int last_exception_code() const { return 0; }
+  // What went wrong last, in words, with the raw libmodbus text ("" before any failure).
+  virtual std::string last_error_text() const { return {}; }
 };
 
 // The real implementation over libmodbus (TCP or RTU, from the link config). No I/O until
