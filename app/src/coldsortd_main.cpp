@@ -12,6 +12,7 @@
 
 #include "coldsort/app/line_controller.hpp"
 #include "coldsort/bridge/line_simulator.hpp"
+#include "coldsort/bridge/scada_server.hpp"
 #include "coldsort/core/log.hpp"
 #include "coldsort/hmi/hmi_server.hpp"
 #include "coldsort/vision/camera_source.hpp"
@@ -26,6 +27,7 @@ struct Options {
   std::string config = "config/default.json";
   std::string db;
   int http_port = -1;
+  int scada_port = -1;
   bool simulate = false;
   std::string log_level = "info";
 };
@@ -55,14 +57,15 @@ void run_simulator(bridge::LineSimulator& sim, const core::Clock& clock, std::at
   }
 }
 
-void run_line(app::LineController& controller, hmi::HmiServer& hmi, const core::Clock& clock,
-              int push_period_ms, std::atomic<bool>& stop) {
+void run_line(app::LineController& controller, hmi::HmiServer& hmi, bridge::ScadaServer& scada,
+              const core::Clock& clock, int push_period_ms, std::atomic<bool>& stop) {
   auto next_push = clock.now();
   while (!stop) {
     auto now = clock.now();
     controller.step(now);
     if (now >= next_push) {
       hmi.publish(controller.status_json());
+      scada.update(controller.scada_image());
       next_push = now + std::chrono::milliseconds(push_period_ms);
     }
     std::this_thread::sleep_until(now + std::chrono::milliseconds(10));  // the run loop's tick
@@ -78,6 +81,7 @@ int run(const Options& opt) {
   core::Config config = std::move(*loaded.config);
   if (!opt.db.empty()) config.store.path = opt.db;
   if (opt.http_port >= 0) config.hmi.port = opt.http_port;
+  if (opt.scada_port >= 0) config.scada.port = opt.scada_port;
   if (std::string e = prepare_data_folder(config.store.path); !e.empty()) return fail(e);
 
   auto store = store::open_sqlite_store(config.store.path,
@@ -131,13 +135,24 @@ int run(const Options& opt) {
   app::ImageArchive archive(archive_config);
   archive.start();
   controller.archive_images_to(&archive);
-  std::thread line_thread(run_line, std::ref(controller), std::ref(hmi), std::cref(clock),
-                          config.hmi.push_period_ms, std::ref(stop));
+  // Plant SCADA, read-only. A port already taken is not worth stopping the line for: say so
+  // and run without it.
+  bridge::ScadaServer scada;
+  std::string scada_note;
+  if (config.scada.enabled) {
+    if (auto port = scada.start(config.scada); port)
+      scada_note = " ; SCADA Modbus TCP on " + config.scada.bind + ":" + std::to_string(*port);
+    else
+      core::log::error("coldsortd", "SCADA server not started on " + config.scada.bind + ":" +
+                                        std::to_string(config.scada.port) + ": " + port.error().message());
+  }
+  std::thread line_thread(run_line, std::ref(controller), std::ref(hmi), std::ref(scada),
+                          std::cref(clock), config.hmi.push_period_ms, std::ref(stop));
 
   std::cout << "coldsortd: line " << config.line.id << " running; HMI on http://"
             << config.hmi.bind << ":" << *hmi_port << "/ ; database " << config.store.path
             << (opt.simulate ? " ; simulated line on " + sim_address : std::string())
-            << std::endl;
+            << scada_note << std::endl;
 
   boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code&, int) {
@@ -149,6 +164,7 @@ int run(const Options& opt) {
   stop = true;
   line_thread.join();
   hub.stop();
+  scada.stop();
   if (sim_thread.joinable()) sim_thread.join();
   if (sim) sim->stop();
   archive.stop();
@@ -166,6 +182,7 @@ int main(int argc, char** argv) {
       "simulate", po::bool_switch(&opt.simulate), "start the built-in simulated line")(
       "db", po::value(&opt.db), "database file (default: store.path from the config)")(
       "http-port", po::value(&opt.http_port), "HMI port (default: hmi.port from the config)")(
+      "scada-port", po::value(&opt.scada_port), "SCADA Modbus TCP port (default: scada.port)")(
       "log-level", po::value(&opt.log_level)->default_value(opt.log_level),
       "debug, info, warn or error");
   po::variables_map vm;

@@ -115,8 +115,18 @@ void LineController::follow_plc(core::SteadyTime now) {
   if (!status) {
     plc_ok_ = false;
     last_status_.reset();
+    // A few polls without usable status are noise; longer is an alarm, whatever the cause
+    // (link, exceptions, values out of range). The link's own alarm says more when it is down.
+    if (!plc_unusable_since_) plc_unusable_since_ = now;
+    if (now - *plc_unusable_since_ > std::chrono::milliseconds(config_.line.plc_heartbeat_timeout_ms))
+      raise("sorter.status", plc_device_.id,
+            "no usable status from the sorter PLC (" + status.error().message() +
+                "): no decisions reach it, fruit rides to recirculation",
+            core::AlarmPriority::high);
     return;
   }
+  plc_unusable_since_.reset();
+  clear("sorter.status");
   last_status_ = *status;
   check_plc_heartbeat(*status, now);
   if (status->run_state == bridge::RunState::faulted)

@@ -6,6 +6,8 @@
 #include <map>
 #include <set>
 
+#include "cold_room_config.hpp"  // read_cold_rooms
+
 namespace coldsort::core {
 namespace {
 
@@ -59,6 +61,14 @@ void read_line(ObjectReader& root, Config& c) {
   c.line.belt_speed_cups_per_s = r->number("belt_speed_cups_per_s", 0.1, 30, 10.0);
   c.line.outlet_table_slots = static_cast<int>(r->integer("outlet_table_slots", 8, 1024, 64));
   c.line.decision_margin_cups = static_cast<int>(r->integer("decision_margin_cups", 1, 50, 2));
+  c.line.watchdog_ms = static_cast<int>(r->integer("watchdog_ms", 100, 60000, 2000));
+  c.line.heartbeat_period_ms = static_cast<int>(r->integer("heartbeat_period_ms", 10, 10000, 100));
+  c.line.plc_heartbeat_timeout_ms =
+      static_cast<int>(r->integer("plc_heartbeat_timeout_ms", 50, 60000, 1000));
+  // At least two heartbeats must fit in the PLC's watchdog, or one late write trips it.
+  if (c.line.heartbeat_period_ms * 2 > c.line.watchdog_ms)
+    r->error("heartbeat_period_ms", "must be at most half of watchdog_ms (" +
+                                        std::to_string(c.line.watchdog_ms) + ")");
   r->finish();
 }
 
@@ -188,6 +198,7 @@ void read_outlets(ObjectReader& root, Config& c) {
       r.error("products", "only product outlets take allocated products");
     o.stations = r.strings("stations", false);
     check_refs(r, "stations", o.stations, stations, "station");
+    o.devices = r.strings("devices", false);  // checked against the devices in check_line
     r.finish();
     c.outlets.push_back(std::move(o));
   });
@@ -238,6 +249,10 @@ void read_links(ObjectReader& root, Config& c) {
       l.stop_bits = static_cast<int>(r.integer("stop_bits", 1, 2, 1));
     }
     l.response_timeout_ms = static_cast<int>(r.integer("response_timeout_ms", 10, 10000, 200));
+    l.reconnect_min_ms = static_cast<int>(r.integer("reconnect_min_ms", 10, 60000, 100));
+    l.reconnect_max_ms = static_cast<int>(r.integer("reconnect_max_ms", 10, 600000, 5000));
+    if (l.reconnect_max_ms < l.reconnect_min_ms)
+      r.error("reconnect_max_ms", "must not be below reconnect_min_ms");
     r.finish();
     c.links.push_back(std::move(l));
   });
@@ -249,7 +264,8 @@ const std::vector<std::string>& required_points(DeviceKind kind) {
       {DeviceKind::sorter_plc,
        {"encoder_count", "cup_at_camera", "belt_speed_cups_per_s", "run_state", "plc_heartbeat",
         "pc_heartbeat", "run_command", "heartbeat_timeout_ms", "outlet_table", "ejections"}},
-      {DeviceKind::cold_room, {"air_temp_c", "setpoint_c", "door_open", "defrost"}},
+      // door_open is optional: not every controller publishes its door input (docs/devices.md).
+      {DeviceKind::cold_room, {"air_temp_c", "setpoint_c", "defrost"}},
       {DeviceKind::vfd, {"run_command", "frequency_setpoint_hz", "frequency_hz"}},
       {DeviceKind::th_sensor, {"temp_c", "humidity_pct"}},
       {DeviceKind::scale, {"weight_g"}},
@@ -282,6 +298,8 @@ void read_devices(ObjectReader& root, Config& c, const std::string& base) {
       r.error("unit_id", "another device on link \"" + d.link + "\" already uses unit id " +
                              std::to_string(d.unit_id));
     d.poll_period_ms = static_cast<int>(r.integer("poll_period_ms", 5, 600000, 100));
+    d.stale_after_ms = static_cast<int>(
+        r.integer("stale_after_ms", d.poll_period_ms, 3600000, std::max(3 * d.poll_period_ms, 1000)));
     std::string file = resolve(base, r.string("register_map"));
     r.finish();
     if (file.empty()) return;
@@ -289,39 +307,13 @@ void read_devices(ObjectReader& root, Config& c, const std::string& base) {
     if (auto map = load_register_map(file, r.errors())) {
       d.map = std::move(*map);
       for (const std::string& name : required_points(d.kind))
-        if (d.map.find(name) == nullptr)
+        if (d.map.find(name) == nullptr && !d.map.find_bit(name))
           r.error("register_map", "\"" + file + "\" lacks point \"" + name + "\" that a " +
                                       std::string(to_string(d.kind)) + " needs");
     } else if (r.errors().list().size() == before) {
       r.error("register_map", "could not load \"" + file + "\"");
     }
     c.devices.push_back(std::move(d));
-  });
-}
-
-void read_cold_rooms(ObjectReader& root, Config& c) {
-  std::set<std::string> seen;
-  std::vector<std::string> controllers;
-  for (const DeviceConfig& d : c.devices)
-    if (d.kind == DeviceKind::cold_room) controllers.push_back(d.id);
-  root.objects("cold_rooms", true, [&](ObjectReader& r) {
-    ColdRoom room;
-    room.id = r.string("id");
-    check_unique(seen, room.id, r);
-    room.name = r.string("name", room.id);
-    room.role = r.choice("role", {"raw_store", "parcel_staging"}) == "parcel_staging"
-                    ? ColdRoomRole::parcel_staging
-                    : ColdRoomRole::raw_store;
-    room.setpoint_c = r.number("setpoint_c", -30, 30);
-    room.min_c = r.number("min_c", -30, 30);
-    room.max_c = r.number("max_c", -30, 30);
-    if (room.min_c >= room.max_c) r.error("min_c", "must be below max_c");
-    if (room.setpoint_c < room.min_c || room.setpoint_c > room.max_c)
-      r.error("setpoint_c", "must lie within [min_c, max_c]");
-    room.device = r.string("device");
-    if (!room.device.empty()) check_ref(r, "device", room.device, controllers, "cold-room device");
-    r.finish();
-    c.cold_rooms.push_back(std::move(room));
   });
 }
 
@@ -355,6 +347,12 @@ void read_services(ObjectReader& root, Config& c) {
 
 // Cross-section checks that need several sections loaded.
 void check_line(ObjectReader& root, Config& c) {
+  const auto devices = ids_of(c.devices);
+  for (std::size_t i = 0; i < c.outlets.size(); ++i)
+    for (const std::string& d : c.outlets[i].devices)
+      if (c.find_device(d) == nullptr)
+        root.error("outlets[" + std::to_string(i) + "].devices",
+                   "unknown device \"" + d + "\" (known: " + join_names(devices) + ")");
   const DeviceConfig* plc = c.first_device(DeviceKind::sorter_plc);
   if (plc == nullptr) {
     if (root.has("devices")) root.error("devices", "needs one device of kind sorter_plc");
@@ -442,6 +440,7 @@ LoadedConfig load_config_text(std::string_view text, const std::string& base_dir
   read_devices(root, c, base_dir);
   read_cold_rooms(root, c);
   read_services(root, c);
+  read_scada_config(root, c.scada);
   check_line(root, c);
   root.finish();
   if (out.errors.empty()) out.config = std::move(c);

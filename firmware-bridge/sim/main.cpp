@@ -1,7 +1,10 @@
-// coldsort-sim: serves the simulated line (sorter PLC, cold rooms, drive, sensors) over
-// Modbus TCP in real time, for running coldsortd or a Modbus tool against it.
+// coldsort-sim: serves the simulated line (sorter PLC, cold rooms, drive, sensors, scale)
+// over Modbus TCP, and optionally Modbus RTU on a serial device, in real time, for running
+// coldsortd or a Modbus tool against it.
 //   coldsort-sim --config config/default.json [--host 127.0.0.1] [--port 15020]
-// Exit codes: 0 stopped by SIGINT/SIGTERM, 1 cannot listen, 2 bad arguments or config.
+//                [--rtu /dev/ttyUSB0 [--baud 19200] [--parity E]]
+// Exit codes: 0 stopped by SIGINT/SIGTERM, 1 cannot listen or open the serial device,
+// 2 bad arguments or config.
 #include <arpa/inet.h>
 
 #include <boost/program_options.hpp>
@@ -23,6 +26,9 @@ struct Options {
   std::string config_file;
   std::string host;
   int port = -1;
+  std::string rtu_device;  // empty: no RTU
+  int baud = 19200;
+  char parity = 'E';
 };
 
 // Returns false (after printing why) when the arguments are unusable.
@@ -31,7 +37,10 @@ bool parse_options(int argc, char** argv, Options& out, bool& help) {
   options.add_options()("help,h", "show this help")(
       "config", po::value(&out.config_file)->required(), "line config file (JSON)")(
       "host", po::value(&out.host), "IPv4 address to listen on (default: the simulator link's)")(
-      "port", po::value(&out.port), "TCP port (default: the simulator link's; 0 = any free port)");
+      "port", po::value(&out.port), "TCP port (default: the simulator link's; 0 = any free port)")(
+      "rtu", po::value(&out.rtu_device), "also serve Modbus RTU on this serial device")(
+      "baud", po::value(&out.baud), "RTU baud rate (default 19200)")(
+      "parity", po::value(&out.parity), "RTU parity N, E or O (default E, 8E1)");
   try {
     po::variables_map vm;
     po::store(po::parse_command_line(argc, argv, options), vm);
@@ -47,6 +56,14 @@ bool parse_options(int argc, char** argv, Options& out, bool& help) {
   }
   if (out.port > 65535) {
     std::cerr << "coldsort-sim: --port must be between 0 and 65535\n";
+    return false;
+  }
+  if (out.parity != 'N' && out.parity != 'E' && out.parity != 'O') {
+    std::cerr << "coldsort-sim: --parity must be N, E or O\n";
+    return false;
+  }
+  if (out.baud <= 0) {
+    std::cerr << "coldsort-sim: --baud must be positive\n";
     return false;
   }
   return true;
@@ -108,6 +125,16 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::cout << "coldsort-sim: listening on " << host << ":" << *bound << std::endl;
+  if (!opt.rtu_device.empty()) {
+    auto rtu = sim.start_rtu(opt.rtu_device, opt.baud, opt.parity);
+    if (!rtu) {
+      std::cerr << "coldsort-sim: cannot serve RTU on " << opt.rtu_device << ": "
+                << rtu.error().message() << '\n';
+      return 1;
+    }
+    std::cout << "coldsort-sim: serving RTU on " << opt.rtu_device << " at " << opt.baud << " 8"
+              << opt.parity << "1" << std::endl;
+  }
   run_until_signal(sim, clock, signals);
   sim.stop();
   std::cout << "coldsort-sim: stopped" << std::endl;

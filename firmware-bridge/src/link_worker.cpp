@@ -22,6 +22,9 @@ constexpr int kOfflineAfterFailures = 3;
 // A state the device refused (exception) is tried again no sooner than this.
 constexpr milliseconds kRefusedRetry{1000};
 constexpr std::size_t kMaxEvents = 1000;
+// An offline device is only probed this often: on a shared bus every request to a dead
+// device costs a whole response timeout that the live devices wait through.
+constexpr milliseconds kOfflineProbe{2000};
 
 // A state the controller wants a point element to hold.
 struct Held {
@@ -318,6 +321,8 @@ void LinkWorker::Impl::poll_due(core::SteadyTime now) {
       d->next_poll[i] = now + d->poller.schedules()[i].period;
       polled = true;
       if (!account(*d, r, took, now)) return;
+      if (d->values.state == DeviceState::offline)
+        d->next_poll[i] = now + std::max(d->poller.schedules()[i].period, kOfflineProbe);
     }
     if (polled) publish(*d);
   }

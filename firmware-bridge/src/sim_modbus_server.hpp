@@ -3,30 +3,32 @@
 // devices told apart by the unit id in each request's MBAP header (like a Modbus gateway).
 // One thread poll()s the listening socket, the clients and a wake-up eventfd; stop() signals
 // the eventfd and joins, so the server is stopped by handle, never by killing.
-// Each request is answered from a private copy of the device's registers taken under the
-// shared mutex; writes are copied back under the mutex before the response leaves (the reply
-// to a write is captured on a socketpair, then forwarded), so once a client has its answer
-// the next step() sees the write. No socket I/O happens while the mutex is held, so a slow
-// client never blocks the simulation.
+// Answers come from a Responder (registers and injected faults). A held answer (delay or
+// late-reply fault) waits in its client's slot; the poll timeout wakes the thread when one
+// is due, so a delayed client never holds up the others or the simulation.
 // Thread safety: start()/stop() from the owner (not concurrently); the serving thread only
-// touches the shared banks under `mutex`.
+// touches the shared banks and faults under `mutex`.
 #include <modbus/modbus.h>
 
+#include <chrono>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "coldsort/core/error.hpp"
-#include "sim_register_bank.hpp"
+#include "sim_responder.hpp"
 
 namespace coldsort::bridge::sim {
 
 class ModbusTcpServer {
  public:
-  // `units`: unit id -> that device's registers. The banks and the mutex outlive the server.
-  ModbusTcpServer(std::mutex& mutex, std::map<int, RegisterBank*> units);
+  // `units`: unit id -> that device's registers. The banks, faults and mutex outlive the
+  // server.
+  ModbusTcpServer(std::mutex& mutex, std::map<int, RegisterBank*> units, FaultBook& faults);
   ~ModbusTcpServer();
   ModbusTcpServer(const ModbusTcpServer&) = delete;
   ModbusTcpServer& operator=(const ModbusTcpServer&) = delete;
@@ -41,21 +43,30 @@ class ModbusTcpServer {
   static constexpr std::size_t max_clients = 16;
 
  private:
+  using SteadyClock = std::chrono::steady_clock;
+  // An answer held back by a delay or late-reply fault.
+  struct Held {
+    std::vector<std::uint8_t> bytes;
+    std::optional<SteadyClock::time_point> due;  // nullopt: until the next request
+  };
+  struct Client {
+    int fd = -1;
+    std::optional<Held> held;
+  };
+
   void run();
+  int poll_timeout_ms() const;
+  void send_due(SteadyClock::time_point now);
   void accept_client();
-  bool serve_request(int fd);
-  bool reply_to_write(int fd, const std::uint8_t* req, int len, modbus_mapping_t& scratch,
-                      RegisterBank& bank);
+  bool serve_request(Client& client);
   void release();
 
   std::mutex& mutex_;
-  std::map<int, RegisterBank*> units_;
-  std::map<int, modbus_mapping_t*> scratch_;  // per unit; only the server thread uses them
+  Responder responder_;
   modbus_t* ctx_ = nullptr;
   int listen_fd_ = -1;
   int wake_fd_ = -1;
-  int capture_fds_[2] = {-1, -1};  // [0]: libmodbus writes the reply, [1]: we read it back
-  std::vector<int> clients_;
+  std::vector<Client> clients_;
   std::thread thread_;
 };
 

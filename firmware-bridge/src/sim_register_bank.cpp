@@ -93,4 +93,50 @@ void bank_set(RegisterBank& bank, const core::RegisterPoint& point, double value
   (void)encode_value(point, raw * point.scale, words);
 }
 
+std::vector<std::uint16_t> bank_words(const RegisterBank& bank, const core::RegisterPoint& point) {
+  const auto first = static_cast<std::size_t>(point.address);
+  const auto n = static_cast<std::size_t>(point.total_words());
+  std::vector<std::uint16_t> out(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    switch (point.table) {
+      case RegisterTable::coil:
+        out[i] = bank.coils.at(first + i);
+        break;
+      case RegisterTable::discrete_input:
+        out[i] = bank.discrete_inputs.at(first + i);
+        break;
+      case RegisterTable::holding_register:
+        out[i] = bank.holding_registers.at(first + i);
+        break;
+      case RegisterTable::input_register:
+        out[i] = bank.input_registers.at(first + i);
+        break;
+    }
+  }
+  return out;
+}
+
+void bank_put_words(RegisterBank& bank, const core::RegisterPoint& point,
+                    const std::vector<std::uint16_t>& words) {
+  const auto first = static_cast<std::size_t>(point.address);
+  const auto n = std::min(words.size(), static_cast<std::size_t>(point.total_words()));
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto bit = static_cast<std::uint8_t>(words[i] != 0 ? 1 : 0);
+    switch (point.table) {
+      case RegisterTable::coil:
+        bank.coils.at(first + i) = bit;
+        break;
+      case RegisterTable::discrete_input:
+        bank.discrete_inputs.at(first + i) = bit;
+        break;
+      case RegisterTable::holding_register:
+        bank.holding_registers.at(first + i) = words[i];
+        break;
+      case RegisterTable::input_register:
+        bank.input_registers.at(first + i) = words[i];
+        break;
+    }
+  }
+}
+
 }  // namespace coldsort::bridge::sim

@@ -26,4 +26,9 @@ double bank_get(const RegisterBank& bank, const core::RegisterPoint& point, int 
 // never fails to publish a value.
 void bank_set(RegisterBank& bank, const core::RegisterPoint& point, double value, int index = 0);
 
+// Every word (or bit, 0/1) the point occupies, as stored; and the same written back.
+std::vector<std::uint16_t> bank_words(const RegisterBank& bank, const core::RegisterPoint& point);
+void bank_put_words(RegisterBank& bank, const core::RegisterPoint& point,
+                    const std::vector<std::uint16_t>& words);
+
 }  // namespace coldsort::bridge::sim

@@ -1,5 +1,6 @@
 #include "coldsort/store/log_reader.hpp"
 
+#include <limits>
 #include <utility>
 
 #include "coldsort/core/log.hpp"
@@ -92,11 +93,13 @@ core::Result<std::vector<FruitRow>> LogReader::fruit_rows(int limit, int offset)
 
 core::Result<std::vector<AlarmEventRow>> LogReader::alarm_event_rows(int limit, int offset) const {
   return impl_->rows<AlarmEventRow>(
-      "SELECT id, t_ms, alarm_key, source, message, priority, state FROM alarm_event"
-      " ORDER BY id LIMIT ?1 OFFSET ?2",
+      "SELECT id, t_ms, alarm_key, source, message, priority, state, from_state, active, actor,"
+      " reason FROM alarm_event ORDER BY id LIMIT ?1 OFFSET ?2",
       limit, offset, [](const Statement& s) {
-        return AlarmEventRow{s.column_int(0),  s.column_int(1),  s.column_text(2), s.column_text(3),
-                             s.column_text(4), s.column_text(5), s.column_text(6)};
+        return AlarmEventRow{s.column_int(0),      s.column_int(1),  s.column_text(2),
+                             s.column_text(3),     s.column_text(4), s.column_text(5),
+                             s.column_text(6),     s.column_text(7), s.column_int(8) != 0,
+                             s.column_text(9),     s.column_text(10)};
       });
 }
 
@@ -108,6 +111,46 @@ core::Result<std::vector<SensorSampleRow>> LogReader::sensor_sample_rows(int lim
         return SensorSampleRow{s.column_int(0), s.column_int(1), s.column_text(2), s.column_text(3),
                                s.column_double(4)};
       });
+}
+
+namespace {
+
+double real_or_nan(const Statement& s, int column) {
+  return sqlite3_column_type(s.get(), column) == SQLITE_NULL
+             ? std::numeric_limits<double>::quiet_NaN()
+             : s.column_double(column);
+}
+
+}  // namespace
+
+core::Result<std::vector<ExcursionRow>> LogReader::excursion_rows(std::int64_t from_ms,
+                                                                  std::int64_t to_ms,
+                                                                  std::string_view room) const {
+  detail::SqlError e;
+  auto stmt = Statement::prepare(
+      impl_->db,
+      // Overlapping [from, to): starts before `to`, and ends after `from` (or, lasting no
+      // time at all, starts within the range).
+      "SELECT id, room, kind, start_ms, end_ms, duration_ms, peak, limit_value, alarmed, defrost,"
+      " probe, detail FROM cold_excursion"
+      " WHERE start_ms < ?2 AND (end_ms > ?1 OR start_ms >= ?1) AND (?3 IS NULL OR room = ?3)"
+      " ORDER BY start_ms, id",
+      &e);
+  if (!stmt) return impl_->failed(e);
+  stmt->bind(1, from_ms);
+  stmt->bind(2, to_ms);
+  stmt->bind_text_or_null(3, room);  // empty: every room
+  std::vector<ExcursionRow> out;
+  int rc = SQLITE_ROW;
+  while ((rc = stmt->step()) == SQLITE_ROW) {
+    const Statement& s = *stmt;
+    out.push_back(ExcursionRow{s.column_int(0), s.column_text(1), s.column_text(2),
+                               s.column_int(3), s.column_int(4), s.column_int(5),
+                               real_or_nan(s, 6), real_or_nan(s, 7), s.column_int(8) != 0,
+                               s.column_int(9) != 0, s.column_text(10), s.column_text(11)});
+  }
+  if (rc != SQLITE_DONE) return impl_->failed(impl_->db.error(rc));
+  return out;
 }
 
 }  // namespace coldsort::store

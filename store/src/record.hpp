@@ -5,6 +5,7 @@
 
 #include "coldsort/core/alarm.hpp"
 #include "coldsort/core/clock.hpp"
+#include "coldsort/core/cold_room.hpp"
 #include "coldsort/core/fruit.hpp"
 
 namespace coldsort::store::detail {
@@ -16,6 +17,7 @@ struct SensorSample {
   core::WallTime at{};
 };
 
-using Record = std::variant<core::Fruit, core::Alarm, SensorSample>;
+using Record = std::variant<core::Fruit, core::Alarm, SensorSample, core::AlarmEvent,
+                            core::ColdExcursion>;
 
 }  // namespace coldsort::store::detail

@@ -80,6 +80,33 @@ ALTER TABLE fruit ADD COLUMN colour_class TEXT;
 ALTER TABLE fruit ADD COLUMN views INTEGER;
 ALTER TABLE fruit ADD COLUMN doubt TEXT;
 )sql"},
+    // Cold-chain issue: ISA-18.2 alarm journal (from which state, by whom, why; `active`
+    // tells a raise from a clear beneath a shelf), and cold-room excursions for the HACCP
+    // record (EN 12830 / GB 31605-2020 reports: start, end, peak, duration per room).
+    // Excursions are queried by the time span they overlap; peak and limit are NULL when
+    // they have no value (a stale probe's fault).
+    Migration{3, R"sql(
+ALTER TABLE alarm_event ADD COLUMN from_state TEXT;
+ALTER TABLE alarm_event ADD COLUMN active INTEGER;
+ALTER TABLE alarm_event ADD COLUMN actor TEXT;
+ALTER TABLE alarm_event ADD COLUMN reason TEXT;
+CREATE TABLE cold_excursion (
+  id INTEGER PRIMARY KEY,
+  room TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  start_ms INTEGER NOT NULL,
+  end_ms INTEGER NOT NULL,
+  duration_ms INTEGER NOT NULL,
+  peak REAL,
+  limit_value REAL,
+  alarmed INTEGER NOT NULL,
+  defrost INTEGER NOT NULL,
+  probe TEXT,
+  detail TEXT
+);
+CREATE INDEX cold_excursion_start_ms ON cold_excursion (start_ms);
+CREATE INDEX cold_excursion_room_start_ms ON cold_excursion (room, start_ms);
+)sql"},
 };
 
 core::Result<void> fail(const std::string& path, std::string_view what, const SqlError& e,

@@ -50,6 +50,16 @@ void SqliteLogStore::append_sensor_sample(std::string_view device, std::string_v
   enqueue(Record{SensorSample{std::string(device), std::string(point), value, at}}, sample_limit_);
 }
 
+// Alarm changes and excursions are compliance records: they share the full queue with
+// fruit and alarms, never the sample limit.
+void SqliteLogStore::append_alarm_transition(const core::AlarmEvent& event) {
+  enqueue(Record{event}, record_limit_);
+}
+
+void SqliteLogStore::append_excursion(const core::ColdExcursion& excursion) {
+  enqueue(Record{excursion}, record_limit_);
+}
+
 void SqliteLogStore::enqueue(Record record, std::size_t limit) {
   const auto now = Steady::now();
   bool accepted = false;

@@ -33,6 +33,8 @@ class SqliteLogStore final : public LogStore {
   void append_alarm_event(const core::Alarm& alarm) override;
   void append_sensor_sample(std::string_view device, std::string_view point, double value,
                             core::WallTime at) override;
+  void append_alarm_transition(const core::AlarmEvent& event) override;
+  void append_excursion(const core::ColdExcursion& excursion) override;
   void flush() override;
   StoreStats stats() const override;
 

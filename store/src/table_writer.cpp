@@ -17,6 +17,12 @@ constexpr const char* kInsertAlarm =
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 constexpr const char* kInsertSample =
     "INSERT INTO sensor_sample (t_ms, device, point, value) VALUES (?1, ?2, ?3, ?4)";
+constexpr const char* kInsertTransition =
+    "INSERT INTO alarm_event (t_ms, alarm_key, source, message, priority, state, from_state,"
+    " active, actor, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+constexpr const char* kInsertExcursion =
+    "INSERT INTO cold_excursion (room, kind, start_ms, end_ms, duration_ms, peak, limit_value,"
+    " alarmed, defrost, probe, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 
 // Runs a prepared statement that returns no rows and makes it ready for the next use.
 int run(Statement& stmt) {
@@ -35,6 +41,7 @@ core::Result<TableWriter> TableWriter::create(Connection db, SqlError* detail) {
   const std::pair<Statement*, const char*> statements[] = {
       {&w.begin_, "BEGIN IMMEDIATE"}, {&w.commit_, "COMMIT"},      {&w.fruit_, kInsertFruit},
       {&w.alarm_, kInsertAlarm},      {&w.sample_, kInsertSample},
+      {&w.transition_, kInsertTransition}, {&w.excursion_, kInsertExcursion},
   };
   for (auto [stmt, sql] : statements) {
     auto prepared = Statement::prepare(w.db_, sql, detail);
@@ -54,6 +61,10 @@ core::Result<void> TableWriter::commit(std::span<const Record> batch, SqlError* 
             return insert_fruit(r);
           else if constexpr (std::is_same_v<T, core::Alarm>)
             return insert_alarm(r);
+          else if constexpr (std::is_same_v<T, core::AlarmEvent>)
+            return insert_transition(r);
+          else if constexpr (std::is_same_v<T, core::ColdExcursion>)
+            return insert_excursion(r);
           else
             return insert_sample(r);
         },
@@ -114,6 +125,35 @@ int TableWriter::insert_sample(const SensorSample& s) {
   sample_.bind(3, s.point);
   sample_.bind(4, s.value);
   return run(sample_);
+}
+
+int TableWriter::insert_transition(const core::AlarmEvent& e) {
+  transition_.bind(1, core::to_unix_ms(e.at));
+  transition_.bind(2, e.key);
+  transition_.bind(3, e.source);
+  transition_.bind(4, e.message);
+  transition_.bind(5, core::to_string(e.priority));
+  transition_.bind(6, core::to_string(e.to));
+  transition_.bind(7, core::to_string(e.from));
+  transition_.bind(8, std::int64_t{e.active ? 1 : 0});
+  transition_.bind_text_or_null(9, e.by);
+  transition_.bind_text_or_null(10, e.reason);
+  return run(transition_);
+}
+
+int TableWriter::insert_excursion(const core::ColdExcursion& e) {
+  excursion_.bind(1, e.room);
+  excursion_.bind(2, core::to_string(e.kind));
+  excursion_.bind(3, core::to_unix_ms(e.start));
+  excursion_.bind(4, core::to_unix_ms(e.end));
+  excursion_.bind(5, static_cast<std::int64_t>(e.duration.count()));
+  excursion_.bind(6, e.peak);  // NaN (no value) is stored as NULL
+  excursion_.bind(7, e.limit);
+  excursion_.bind(8, std::int64_t{e.alarmed ? 1 : 0});
+  excursion_.bind(9, std::int64_t{e.defrost ? 1 : 0});
+  excursion_.bind_text_or_null(10, e.probe);
+  excursion_.bind_text_or_null(11, e.detail);
+  return run(excursion_);
 }
 
 }  // namespace coldsort::store::detail

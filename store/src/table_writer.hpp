@@ -24,6 +24,8 @@ class TableWriter {
   int insert_fruit(const core::Fruit& fruit);
   int insert_alarm(const core::Alarm& alarm);
   int insert_sample(const SensorSample& sample);
+  int insert_transition(const core::AlarmEvent& event);
+  int insert_excursion(const core::ColdExcursion& excursion);
 
   Connection db_;
   Statement begin_;
@@ -31,6 +33,8 @@ class TableWriter {
   Statement fruit_;
   Statement alarm_;
   Statement sample_;
+  Statement transition_;
+  Statement excursion_;
 };
 
 }  // namespace coldsort::store::detail

@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -187,7 +188,8 @@ class ModbusPeer {
 
   std::vector<PeerWrite> writes() {
     std::vector<PeerWrite> out;
-    for (const auto& w : command({{"cmd", "writes"}}).at("writes").as_array()) {
+    const auto answer = command({{"cmd", "writes"}});
+    for (const auto& w : answer.at("writes").as_array()) {
       const auto& o = w.as_object();
       PeerWrite p{static_cast<int>(o.at("unit").as_int64()), std::string(o.at("table").as_string()),
                   static_cast<int>(o.at("address").as_int64()), {},
@@ -240,6 +242,21 @@ class PtyPair {
   const std::string& peer_side() const { return peer_side_; }
   const std::string& bridge_side() const { return bridge_side_; }
 
+  // Whether bytes wait in the bridge side's input queue (looked at through a second
+  // descriptor, without reading them): what the peer sent has crossed socat and sits where
+  // the bridge's next read, or flush, finds it. A bounded poll; socat relays in well under
+  // a millisecond.
+  bool bytes_wait_at_bridge() const {
+    const int fd = ::open(bridge_side_.c_str(), O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    if (fd == -1) return false;
+    const auto deadline = SteadyClock::now() + std::chrono::seconds(5);
+    int queued = 0;
+    while (::ioctl(fd, FIONREAD, &queued) == 0 && queued == 0 && SteadyClock::now() < deadline)
+      std::this_thread::sleep_for(milliseconds(1));
+    ::close(fd);
+    return queued > 0;
+  }
+
  private:
   std::string peer_side_;
   std::string bridge_side_;
@@ -280,7 +297,7 @@ inline core::Config peer_config(const boost::json::array& links, boost::json::ar
   std::stringstream text;
   text << in.rdbuf();
   auto doc = boost::json::parse(text.str()).as_object();
-  devices.push_back({{"id", "sorter"}, {"kind", "sorter_plc"}, {"unit_id", 1},
+  devices.push_back({{"id", "sorter"}, {"kind", "sorter_plc"}, {"link", ""}, {"unit_id", 1},
                      {"register_map", map_file("sim-sorter-plc.json")}});
   doc["links"] = links;
   doc["devices"] = std::move(devices);

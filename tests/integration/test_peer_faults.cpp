@@ -88,12 +88,47 @@ TEST_CASE("a reply later than the response timeout is a timeout and does not spo
   const auto room_before = rig.run.values("room").stats;
   CHECK(rig.run.step_until([&] { return rig.run.values("drive").stats.requests > before.requests; }));
   const auto after = rig.run.values("drive");
+  INFO("drive " << after.good("frequency_hz").value_or(-1) << " Hz, last error: " << after.stats.last_error);
   CHECK(near(after.good("frequency_hz"), 40.0));
   CHECK(after.stats.errors == before.errors);  // the next read was answered, and correctly
   CHECK(after.stats.crc_errors == 0);
   CHECK(rig.run.values("room").stats.errors == room_before.errors);
   CHECK(after.state == bridge::DeviceState::online);
   CHECK_FALSE(rig.run.saw(Kind::link_down));
+}
+
+TEST_CASE("a late reply on an RTU bus is not taken for the answer to a later request",
+          "[integration]") {
+  // RTU frames carry no transaction id: a late reply still waiting when the same request goes
+  // out again looks exactly like its answer. Both device orders, as above.
+  const bool th_first = GENERATE(false, true);
+  INFO("transmitter polled first: " << th_first);
+  test::TempDir dir;
+  test::PtyPair cable(dir.path());
+  test::ModbusPeer peer({"--rtu", cable.peer_side(), "--baud", "19200", "--parity", "E",
+                         "--unit", "1", "--unit", "2"});
+  peer.set(1, "input", 1, {-53, 876});
+  peer.set(2, "holding", 256, {-12, -301});
+  auto th = test::device("th", "th_sensor", "bus", 1, "sht20-th-sensor.json", 50);
+  auto room = test::device("room", "cold_room", "bus", 2, "dixell-xr-cold-room.json", 50);
+  const auto config = test::peer_config({test::rtu_link("bus", cable.bridge_side(), 200)},
+                                        th_first ? boost::json::array{th, room}
+                                                 : boost::json::array{room, th});
+  test::HubRunner run(config);
+  REQUIRE(run.step_until([&] { return near(run.values("th").good("temp_c"), -5.3); }));
+
+  peer.delay(1, 500);  // the link's response timeout is 200 ms
+  CHECK(run.step_until([&] { return run.values("th").stats.timeouts == 1; }));
+  peer.set(1, "input", 1, {-61});  // -6.1 degC from now on; the late reply says -5.3
+  CHECK(peer.settle() == 1);
+  CHECK(cable.bytes_wait_at_bridge());
+  const auto before = run.values("th").stats;
+  CHECK(run.step_until([&] { return run.values("th").stats.requests > before.requests; }));
+  const auto after = run.values("th");
+  INFO("temp " << after.good("temp_c").value_or(-999) << ", last error: " << after.stats.last_error);
+  CHECK(near(after.good("temp_c"), -6.1));
+  CHECK(after.stats.errors == before.errors);
+  CHECK(run.values("room").stats.errors == 0);
 }
 
 TEST_CASE("a dropped connection brings the link down, and the hub reconnects with good values",

@@ -20,6 +20,7 @@
 
 #include "coldsort/app/image_archive.hpp"
 #include "coldsort/bridge/device_hub.hpp"
+#include "coldsort/bridge/scada_image.hpp"
 #include "coldsort/bridge/sorter_plc.hpp"
 #include "coldsort/core/alarm.hpp"
 #include "coldsort/core/clock.hpp"
@@ -57,6 +58,8 @@ class LineController {
   // sample of the rest); nullptr stops archiving. The archive must outlive the controller.
   void archive_images_to(ImageArchive* archive) { archive_ = archive; }
   std::string status_json() const;
+  // What plant SCADA sees (bridge::ScadaServer); a copy, like status_json().
+  bridge::ScadaImage scada_image() const;
   const core::AlarmBoard& alarms() const { return alarms_; }
   const LineCounters& counters() const { return counters_; }
   // The PLC answers with fresh status and its heartbeat is alive.
@@ -95,6 +98,7 @@ class LineController {
   bool plc_ok_ = false;
   core::SteadyTime next_heartbeat_{};
   std::uint16_t heartbeat_ = 0;
+  std::optional<core::SteadyTime> plc_unusable_since_;
   std::optional<std::uint16_t> plc_beat_;  // last PLC heartbeat seen, and when it changed
   core::SteadyTime plc_beat_changed_{};
   std::optional<std::uint64_t> next_cup_;

@@ -13,6 +13,7 @@
 #include "coldsort/core/line.hpp"
 #include "coldsort/core/people.hpp"
 #include "coldsort/core/register_map.hpp"
+#include "coldsort/core/scada_config.hpp"
 
 namespace coldsort::core {
 
@@ -24,6 +25,12 @@ struct LineConfig {
   double belt_speed_cups_per_s = 10;  // nominal; the PLC reports the real speed
   int outlet_table_slots = 64;        // ring of decisions per lane held in the PLC
   int decision_margin_cups = 2;       // a decision must reach the PLC this many cups early
+  // Fail-safe, both ways: the PLC stops the belt when the controller's heartbeat has not
+  // changed for watchdog_ms; the controller faults the line when the PLC's heartbeat has not
+  // changed for plc_heartbeat_timeout_ms.
+  int watchdog_ms = 2000;
+  int heartbeat_period_ms = 100;
+  int plc_heartbeat_timeout_ms = 1000;
 };
 
 // Lens distortion from OpenCV's camera calibration (`coldsort calibrate camera`): a pinhole
@@ -77,6 +84,9 @@ struct LinkConfig {
   int data_bits = 8;
   int stop_bits = 1;
   int response_timeout_ms = 200;
+  // Reconnect back-off after a link error: doubles from min to max.
+  int reconnect_min_ms = 100;
+  int reconnect_max_ms = 5000;
 };
 
 enum class DeviceKind { sorter_plc, vfd, cold_room, th_sensor, scale };
@@ -87,6 +97,8 @@ struct DeviceConfig {
   std::string link;
   int unit_id = 1;
   int poll_period_ms = 100;
+  // Values not refreshed for this long are stale (default: 3 poll periods, at least 1 s).
+  int stale_after_ms = 1000;
   RegisterMap map;
 };
 
@@ -125,6 +137,7 @@ struct Config {
   StoreConfig store;
   HmiConfig hmi;
   SimulatorConfig simulator;
+  ScadaConfig scada;
 
   const Product* find_product(std::string_view id) const;
   const Outlet* find_outlet(std::string_view id) const;

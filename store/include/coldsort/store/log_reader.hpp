@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "coldsort/core/error.hpp"
@@ -44,6 +45,28 @@ struct AlarmEventRow {
   std::string message;
   std::string priority;  // core::to_string(AlarmPriority)
   std::string state;     // core::to_string(AlarmState)
+  // From append_alarm_transition only; "" (active: false) for append_alarm_event rows.
+  std::string from_state;
+  bool active = false;
+  std::string actor;   // "system" or a user
+  std::string reason;
+};
+
+// One row of `cold_excursion` (see core::ColdExcursion). peak and limit are NaN when the
+// record has none.
+struct ExcursionRow {
+  std::int64_t id = 0;
+  std::string room;
+  std::string kind;  // core::to_string(ExcursionKind)
+  std::int64_t start_ms = 0;
+  std::int64_t end_ms = 0;
+  std::int64_t duration_ms = 0;
+  double peak = 0;
+  double limit = 0;
+  bool alarmed = false;
+  bool defrost = false;
+  std::string probe;
+  std::string detail;
 };
 
 struct SensorSampleRow {
@@ -70,6 +93,10 @@ class LogReader {
   core::Result<std::vector<FruitRow>> fruit_rows(int limit, int offset = 0) const;
   core::Result<std::vector<AlarmEventRow>> alarm_event_rows(int limit, int offset = 0) const;
   core::Result<std::vector<SensorSampleRow>> sensor_sample_rows(int limit, int offset = 0) const;
+  // Excursions that overlap [from_ms, to_ms) (Unix ms), of one room or (room empty) all,
+  // ordered by start time. For the cold-chain report.
+  core::Result<std::vector<ExcursionRow>> excursion_rows(std::int64_t from_ms, std::int64_t to_ms,
+                                                         std::string_view room = {}) const;
 
  private:
   struct Impl;

@@ -9,6 +9,7 @@
 
 #include "coldsort/core/alarm.hpp"
 #include "coldsort/core/clock.hpp"
+#include "coldsort/core/cold_room.hpp"
 #include "coldsort/core/error.hpp"
 #include "coldsort/core/fruit.hpp"
 
@@ -42,6 +43,10 @@ class LogStore {
   virtual void append_alarm_event(const core::Alarm& alarm) = 0;
   virtual void append_sensor_sample(std::string_view device, std::string_view point,
                                     double value, core::WallTime at) = 0;
+  // One AlarmBoard state change (AlarmBoard::take_events), with from/to, who and why.
+  virtual void append_alarm_transition(const core::AlarmEvent& event) = 0;
+  // A closed cold-room excursion from the cold-chain monitor (kept for the HACCP record).
+  virtual void append_excursion(const core::ColdExcursion& excursion) = 0;
   // Blocks until every record appended before the call is committed (or failed). It does
   // not hurry the writer: expect up to batch_ms plus the commit (and any retries).
   virtual void flush() = 0;
