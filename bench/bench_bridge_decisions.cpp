@@ -137,13 +137,12 @@ void print_report(const Options& o, const core::Config& config, const bench::Dec
     return v[v.size() / 2];
   };
   const double max_p99 = link.p99_ms.empty() ? 0 : *std::max_element(link.p99_ms.begin(), link.p99_ms.end());
-  const double fruit_per_s = static_cast<double>(counts.fruit_checked) / wall_s;
-  std::printf("bench_bridge_decisions (%s): %d lanes x %.1f cups/s, %llu cups decided (%llu fruit), "
-              "%.0f s wall, %.1f fruit/s through the outlets\n",
+  std::printf("bench_bridge_decisions (%s): %d lanes x %.1f cups/s = %.0f fruit/s, %llu cups "
+              "decided (%llu fruit), %.0f s wall\n",
               o.controller ? "LineController" : "SorterPlc loop", o.lanes, o.speed,
-              static_cast<unsigned long long>(counts.cups_decided),
+              o.lanes * o.speed, static_cast<unsigned long long>(counts.cups_decided),
               static_cast<unsigned long long>(counts.cups_decided * static_cast<std::uint64_t>(o.lanes)),
-              wall_s, fruit_per_s);
+              wall_s);
   std::printf("  hold() -> slot acknowledged by the PLC: p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  "
               "max %.2f ms  (n=%zu)\n",
               lat.p50_us / 1000, lat.p90_us / 1000, lat.p99_us / 1000, lat.max_us / 1000, lat.n);
@@ -162,10 +161,12 @@ void print_report(const Options& o, const core::Config& config, const bench::Dec
               static_cast<unsigned long long>(counts.fruit_checked),
               static_cast<unsigned long long>(counts.undecided),
               static_cast<unsigned long long>(counts.wrong_outlet));
-  std::printf("  outlet-table write requests %llu (%.2f per cup); link requests: %llu writes, "
-              "%llu polls (%.0f polls/s)\n",
+  std::printf("  outlet-table write requests %llu (%.2f per cup; %llu shorter than one cup's slot, "
+              "%llu covering several cups); link requests: %llu writes, %llu polls (%.0f polls/s)\n",
               static_cast<unsigned long long>(counts.table_writes),
               counts.cups_decided ? static_cast<double>(counts.table_writes) / static_cast<double>(counts.cups_decided) : 0.0,
+              static_cast<unsigned long long>(counts.partial_writes),
+              static_cast<unsigned long long>(counts.multi_cup_writes),
               static_cast<unsigned long long>(link.writes), static_cast<unsigned long long>(link.polls),
               static_cast<double>(link.polls) / wall_s);
   std::printf("  CPU: process %.1f %% of one core (bridge threads, simulator server and stepper, "

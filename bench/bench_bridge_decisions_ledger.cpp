@@ -95,7 +95,15 @@ void DecisionLedger::acknowledged(std::uint16_t address, std::span<const std::ui
   const auto plc_cup = static_cast<std::int64_t>(plc_cup_());
   const unsigned all_lanes = (1u << lanes_) - 1;
   std::lock_guard lock(mutex_);
-  ++counts_.table_writes;
+  // Requests for cups of the measured range: a run of dirty elements starts at a tag word (a
+  // new cup always changes the tag), so the first word names the cup.
+  const bool starts_at_tag = (address - table_first) % 2 == 0;
+  if (!words.empty() && starts_at_tag && pending_.count(words[0]) != 0) {
+    ++counts_.table_writes;
+    const auto slot_words = static_cast<std::size_t>(2 * lanes_);
+    if (words.size() < slot_words) ++counts_.partial_writes;
+    if (words.size() > slot_words) ++counts_.multi_cup_writes;
+  }
   for (std::size_t k = 0; k < words.size(); ++k) {
     const int element = address + static_cast<int>(k) - table_first;
     if (element % 2 != 0) continue;  // the outlet word; the tag word says which cup

@@ -30,7 +30,9 @@ class DecisionLedger {
     std::uint64_t late_entries = 0;       // acknowledged within the margin, before the outlet
     std::uint64_t missed_entries = 0;     // acknowledged when the cup had reached the outlets
     std::int64_t min_slack_cups = 1 << 30;
-    std::uint64_t table_writes = 0;       // outlet-table write requests answered
+    std::uint64_t table_writes = 0;       // outlet-table write requests for measured cups
+    std::uint64_t partial_writes = 0;     // ... shorter than one cup's slot (2 x lanes words)
+    std::uint64_t multi_cup_writes = 0;   // ... longer than one cup's slot
     std::uint64_t fruit_checked = 0;      // ejection records of measured, decided cups
     std::uint64_t undecided = 0;          // ... that had no valid decision at the outlet
     std::uint64_t skipped_at_outlet = 0;  // ejection records of cups skipped as late

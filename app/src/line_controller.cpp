@@ -29,7 +29,8 @@ LineController::LineController(const core::Config& config, bridge::DeviceHub& hu
       store_(store),
       clock_(clock),
       allocation_(config),
-      plc_(plc_device_, config.line.lanes, config.line.outlet_table_slots) {
+      plc_(plc_device_, config.line.lanes, config.line.outlet_table_slots),
+      cold_chain_(config.cold_rooms) {
   nearest_outlet_cups_ = config.line.outlet_table_slots;
   for (const core::Outlet& o : config.outlets)
     nearest_outlet_cups_ = std::min(nearest_outlet_cups_, o.position_cups);
@@ -68,6 +69,8 @@ void LineController::step(core::SteadyTime now) {
   update_outlet_availability();
   follow_plc(now);
   watch_cold_rooms(now);
+  alarms_.expire_shelves(clock_.wall_now());
+  store_alarm_events();
   if (now - rate_window_start_ >= 5s) {
     double seconds = std::chrono::duration<double>(now - rate_window_start_).count();
     fruit_per_s_ = static_cast<double>(counters_.fruit_total - rate_window_fruit_) / seconds;
@@ -262,28 +265,65 @@ int LineController::decide(int lane, std::uint64_t cup, core::SteadyTime now, bo
   return fruit.outlet;
 }
 
-// Stores each new reading of every cold room's probe. (Excursion alarms: ColdChainMonitor.)
+// Every ISA-18.2 state change (raise, acknowledge, return, shelve) goes to the audit trail.
+void LineController::store_alarm_events() {
+  for (const core::AlarmEvent& e : alarms_.take_events()) store_.append_alarm_transition(e);
+}
+
+namespace {
+
+std::optional<Reading> reading_of(const std::optional<bridge::DeviceValues>& v, const std::string& point) {
+  if (point.empty()) return std::nullopt;
+  // The device does not have it: not monitored. Unreachable device: stale, so it is noticed.
+  if (!v) return Reading{0, ReadingQuality::stale};
+  const bridge::PointReading* r = v->find(point);
+  if (r == nullptr || r->values.empty()) return std::nullopt;
+  const ReadingQuality q = r->quality == bridge::Quality::good    ? ReadingQuality::good
+                           : r->quality == bridge::Quality::bad   ? ReadingQuality::bad
+                                                                  : ReadingQuality::stale;
+  return Reading{r->values.front(), q};
+}
+
+}  // namespace
+
+ColdRoomSample LineController::sample_of(const core::ColdRoom& room) const {
+  auto values_of = [&](const std::string& device) {
+    return hub_.values(device.empty() ? room.device : device);
+  };
+  const auto main = values_of(room.device);
+  ColdRoomSample s;
+  s.control_c = reading_of(main, room.probes.control_point);
+  s.record_c = reading_of(values_of(room.probes.record_device), room.probes.record_point);
+  s.humidity_pct = reading_of(values_of(room.probes.humidity_device), room.probes.humidity_point);
+  s.door_open = reading_of(main, "door_open");
+  s.defrost = reading_of(main, "defrost");
+  s.compressor_on = reading_of(main, "compressor_on");
+  return s;
+}
+
+// Judges each room once per poll of its controller (ColdChainMonitor: levels with delay and
+// deadband, door, probe faults, chilling), applies its alarms and stores its excursions and
+// the probe readings.
 void LineController::watch_cold_rooms(core::SteadyTime now) {
-  (void)now;
   for (const core::ColdRoom& room : config_.cold_rooms) {
-    auto v = hub_.values(room.device);
-    if (!v) continue;
-    const bridge::PointReading* air = v->find("air_temp_c");
-    if (air == nullptr || air->quality != bridge::Quality::good || air->values.empty()) continue;
-    auto& stored = sample_stored_[room.device];
-    if (air->read_at == stored) continue;
-    stored = air->read_at;
-    store_.append_sensor_sample(room.device, "air_temp_c", air->values.front(), clock_.wall_now());
-    const std::string key = "coldroom." + room.id + ".temp";
-    const double t = air->values.front();
-    if (t > room.max_c || t < room.min_c) {
-      char text[160];
-      std::snprintf(text, sizeof text, "%s: %.1f °C outside %.1f..%.1f °C", room.name.c_str(), t,
-                    room.min_c, room.max_c);
-      raise(key, room.device, text, core::AlarmPriority::high);
-    } else {
-      clear(key);
+    const core::DeviceConfig* device = config_.find_device(room.device);
+    if (device == nullptr) continue;
+    auto& due = next_room_check_[room.id];
+    if (now < due) continue;
+    due = now + std::chrono::milliseconds(device->poll_period_ms);
+    const ColdRoomSample sample = sample_of(room);
+    ColdChainOutput out = cold_chain_.update(room.id, sample, now, clock_.wall_now());
+    for (const AlarmRequest& a : out.alarms) {
+      if (a.action == AlarmRequest::Action::raise)
+        raise(a.key, a.source, a.message, a.priority);
+      else
+        clear(a.key);
     }
+    for (const core::ColdExcursion& e : out.excursions) store_.append_excursion(e);
+    for (const auto& [point, reading] : {std::pair{room.probes.control_point, sample.control_c},
+                                         std::pair{room.probes.record_point, sample.record_c}})
+      if (reading && reading->quality == ReadingQuality::good)
+        store_.append_sensor_sample(room.device, point, reading->value, clock_.wall_now());
   }
 }
 

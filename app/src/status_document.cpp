@@ -75,6 +75,15 @@ std::string LineController::status_json() const {
       if (auto rh = v->good("humidity_pct")) r["humidity_pct"] = *rh;
     }
     r["quality"] = air == nullptr ? "stale" : std::string(bridge::to_string(air->quality));
+    const ColdRoomSnapshot watch = cold_chain_.snapshot(room.id);
+    if (watch.record_c) r["record_temp_c"] = *watch.record_c;
+    json::array room_alarms;
+    for (const auto& key : watch.active_alarms) room_alarms.push_back(json::string(key));
+    r["active_alarms"] = std::move(room_alarms);
+    if (watch.measured_today.count() > 0)
+      r["in_range_today_pct"] = 100.0 * static_cast<double>(watch.in_range_today.count()) /
+                                static_cast<double>(watch.measured_today.count());
+    r["door_openings_today"] = watch.door_openings_today;
     rooms.push_back(std::move(r));
   }
   doc["cold_rooms"] = std::move(rooms);

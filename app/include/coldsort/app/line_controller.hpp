@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "coldsort/app/cold_chain_monitor.hpp"
 #include "coldsort/app/image_archive.hpp"
 #include "coldsort/bridge/device_hub.hpp"
 #include "coldsort/bridge/scada_image.hpp"
@@ -61,6 +62,7 @@ class LineController {
   // What plant SCADA sees (bridge::ScadaServer); a copy, like status_json().
   bridge::ScadaImage scada_image() const;
   const core::AlarmBoard& alarms() const { return alarms_; }
+  const ColdChainMonitor& cold_chain() const { return cold_chain_; }
   const LineCounters& counters() const { return counters_; }
   // The PLC answers with fresh status and its heartbeat is alive.
   bool is_plc_link_up() const { return plc_ok_; }
@@ -78,6 +80,8 @@ class LineController {
   vision::GradeResult grade_cup(int lane, std::uint64_t cup, core::SteadyTime now,
                                 std::vector<vision::Frame>& frames);
   void watch_cold_rooms(core::SteadyTime now);
+  ColdRoomSample sample_of(const core::ColdRoom& room) const;
+  void store_alarm_events();
   void raise(const std::string& key, const std::string& source, const std::string& message,
              core::AlarmPriority priority);
   void clear(const std::string& key);
@@ -92,6 +96,8 @@ class LineController {
   scheduler::OutletAllocation allocation_;
   bridge::SorterPlc plc_;
   core::AlarmBoard alarms_;
+  ColdChainMonitor cold_chain_;
+  std::map<std::string, core::SteadyTime> next_room_check_;  // room id -> next sample due
   std::function<void(const core::Fruit&)> on_decision_;
   ImageArchive* archive_ = nullptr;
 
@@ -105,7 +111,6 @@ class LineController {
   std::optional<bridge::SorterStatus> last_status_;
   std::set<int> unavailable_outlets_;
   int nearest_outlet_cups_ = 0;
-  std::map<std::string, core::SteadyTime> sample_stored_;  // device -> last read stored
   LineCounters counters_;
   core::SteadyTime started_{};
   core::SteadyTime rate_window_start_{};
