@@ -64,7 +64,6 @@ class ModbusFieldBus final : public FieldBus {
       return code == errc::timeout ? errc::timeout : errc::link_down;
     }
     ctx_ = ctx;
-    needs_flush_ = false;
     return {};
   }
 
@@ -113,12 +112,12 @@ class ModbusFieldBus final : public FieldBus {
  private:
   core::Result<void> prepare(int unit_id) {
     if (ctx_ == nullptr) return errc::link_down;
-    if (needs_flush_) {
-      // A late answer to the request that timed out would otherwise be taken as the answer
-      // to the next one.
-      modbus_flush(ctx_);
-      needs_flush_ = false;
-    }
+    // Nothing may be waiting before a request goes out: a late answer to a request that timed
+    // out would be taken as the answer to this one. Flushing only once after a timeout is not
+    // enough on a shared bus: the late answer may arrive after that flush, while the link is
+    // idle between polls (an RTU master would then read a stale value as fresh). The flush is
+    // a non-blocking read, microseconds against a round trip of a millisecond or more.
+    modbus_flush(ctx_);
     if (modbus_set_slave(ctx_, unit_id) == -1)
       throw std::invalid_argument("invalid Modbus unit id " + std::to_string(unit_id));
     return {};
@@ -160,14 +159,12 @@ class ModbusFieldBus final : public FieldBus {
     last_exception_ = modbus_exception_code(e);
     last_error_ = modbus_strerror(e);
     core::log::debug("bridge", "link " + link_.id + ": " + modbus_strerror(e));
-    if (code == errc::timeout || code == errc::crc_error) needs_flush_ = true;
     if (code == errc::link_down || code == errc::io_error) close();
     return code;
   }
 
   core::LinkConfig link_;
   modbus_t* ctx_ = nullptr;
-  bool needs_flush_ = false;
   int last_exception_ = 0;
   std::string last_error_;
 };
