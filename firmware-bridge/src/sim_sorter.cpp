@@ -77,8 +77,12 @@ std::vector<Ejection> SorterModel::take_ejections() {
 
 void SorterModel::step(core::SteadyTime now, RegisterBank& bank) {
   if (now <= last_) return;
+  const bool was_faulted = run_state_ == faulted;
   const nanoseconds running_for = update_run_state(now, bank);
   move_belt(running_for, bank);
+  // Tripped in this step: the belt has run out to where it stopped; everything on it now
+  // carries a decision from a controller that went silent.
+  if (!was_faulted && run_state_ == faulted) distrust_through_ = cup_;
   since_heartbeat_ += now - last_;
   if (since_heartbeat_ >= plc_heartbeat_period) {
     ++plc_heartbeat_;
@@ -170,12 +174,14 @@ void SorterModel::handle_stage(int lane, std::uint64_t cup, const Stage& stage, 
   auto& ring = in_flight_[static_cast<std::size_t>(lane)];
   CupState& state = ring[cup % ring.size()];
   const auto [tag, outlet] = read_slot(lane, cup, bank);
-  const bool tag_ok = tag == outlet_slot_tag(cup);
+  const bool distrusted = distrust_through_ && cup <= *distrust_through_;
+  const bool tag_ok = tag == outlet_slot_tag(cup) && !distrusted;
   if (!state.valid || state.cup != cup) {
     // First outlet position: the decision should be in the table by now.
     state = CupState{cup, true, false, tag_ok};
     if (!tag_ok) ++undecided_;
   }
+  if (distrusted) state.had_decision = false;  // its decision no longer counts
   if (!state.ejected && tag_ok) {
     for (int number : stage.outlet_numbers) {
       if (outlet != number) continue;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <deque>
 #include <utility>
+#include <optional>
 #include <vector>
 
 #include "coldsort/bridge/line_simulator.hpp"
@@ -94,6 +95,9 @@ class SorterModel final : public DeviceModel {
   std::uint16_t fault_bits_ = 0;
   double speed_cups_per_s_ = 0;
   std::uint64_t undecided_ = 0;
+  // After a watchdog trip, the decisions for the cups then on the belt come from a controller
+  // that stopped: every cup up to this one rides to the end of the line (recirculation).
+  std::optional<std::uint64_t> distrust_through_;
   std::vector<std::uint32_t> ejection_counts_;
   std::uint16_t plc_heartbeat_ = 0;
   std::chrono::nanoseconds since_heartbeat_{0};

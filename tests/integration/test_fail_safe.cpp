@@ -125,6 +125,28 @@ TEST_CASE("a stalled controller heartbeat stops the simulated belt", "[integrati
   f.controller_alive = true;
   f.run_for(1s);
   CHECK(f.rig.controller->alarms().is_active("sorter.faulted"));
+  // An operator restarts the belt (run_command 0 then 1). The cups that were on the belt when
+  // it tripped ride to recirculation, whatever the table said for them.
+  bridge::SorterPlc plc(*f.rig.config.first_device(core::DeviceKind::sorter_plc),
+                        f.rig.config.line.lanes, f.rig.config.line.outlet_table_slots);
+  f.rig.hub->hold("sorter", plc.run(false));
+  f.run_for(200ms);
+  f.rig.hub->hold("sorter", plc.run(true));
+  f.ejections.clear();
+  f.run_for(6s);
+  CHECK(f.sim.cup_at_camera() > stopped);
+  CHECK_FALSE(f.rig.controller->alarms().is_active("sorter.faulted"));
+  std::size_t on_belt_at_trip = 0, after_restart = 0;
+  for (const bridge::Ejection& e : f.ejections) {
+    if (e.cup <= stopped) {
+      ++on_belt_at_trip;
+      CHECK(e.outlet == 0);
+    } else {
+      after_restart += e.outlet != 0 ? 1 : 0;
+    }
+  }
+  CHECK(on_belt_at_trip > 0);
+  CHECK(after_restart > 0);
   f.check_no_wrong_outlet();
 }
 
