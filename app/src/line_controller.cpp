@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "coldsort/core/log.hpp"
+#include "field_device_views.hpp"
 
 namespace coldsort::app {
 namespace {
@@ -30,7 +31,8 @@ LineController::LineController(const core::Config& config, bridge::DeviceHub& hu
       clock_(clock),
       allocation_(config),
       plc_(plc_device_, config.line.lanes, config.line.outlet_table_slots),
-      cold_chain_(config.cold_rooms) {
+      cold_chain_(config.cold_rooms),
+      field_devices_(std::make_unique<FieldDeviceViews>(config)) {
   nearest_outlet_cups_ = config.line.outlet_table_slots;
   for (const core::Outlet& o : config.outlets)
     nearest_outlet_cups_ = std::min(nearest_outlet_cups_, o.position_cups);
@@ -41,6 +43,8 @@ LineController::LineController(const core::Config& config, bridge::DeviceHub& hu
   // restarted has it disabled).
   hub_.hold(plc_device_.id, plc_.watchdog(std::chrono::milliseconds(config.line.watchdog_ms)));
 }
+
+LineController::~LineController() = default;
 
 void LineController::raise(const std::string& key, const std::string& source,
                            const std::string& message, core::AlarmPriority priority) {
@@ -69,6 +73,7 @@ void LineController::step(core::SteadyTime now) {
   update_outlet_availability();
   follow_plc(now);
   watch_cold_rooms(now);
+  check_drives();
   alarms_.expire_shelves(clock_.wall_now());
   store_alarm_events();
   if (now - rate_window_start_ >= 5s) {
@@ -263,6 +268,23 @@ int LineController::decide(int lane, std::uint64_t cup, core::SteadyTime now, bo
   }
   if (on_decision_) on_decision_(fruit);
   return fruit.outlet;
+}
+
+// A drive that reports its own fault (overcurrent, overvoltage, ...) is an alarm; the code
+// is the vendor's, see the drive's manual (docs/devices.md).
+void LineController::check_drives() {
+  for (const auto& [id, vfd] : field_devices_->drives()) {
+    auto v = hub_.values(id);
+    if (!v) continue;
+    const bridge::VfdStatus s = vfd.status(*v);
+    if (s.quality != bridge::Quality::good) continue;  // offline: the device alarm says so
+    const std::string key = "vfd." + id + ".fault";
+    if (s.faulted)
+      raise(key, id, "drive " + id + " tripped (fault code " + std::to_string(s.fault_code) + ")",
+            core::AlarmPriority::high);
+    else
+      clear(key);
+  }
 }
 
 // Every ISA-18.2 state change (raise, acknowledge, return, shelve) goes to the audit trail.

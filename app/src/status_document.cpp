@@ -2,6 +2,7 @@
 #include <boost/json.hpp>
 
 #include "coldsort/app/line_controller.hpp"
+#include "field_device_views.hpp"
 
 namespace coldsort::app {
 namespace {
@@ -107,6 +108,7 @@ std::string LineController::status_json() const {
     devices.push_back(std::move(o));
   }
   doc["devices"] = std::move(devices);
+  doc["field_devices"] = field_devices_->to_json(hub_);
   json::array alarms;
   for (const core::Alarm& a : alarms_.visible())
     alarms.push_back(json::object{{"key", a.key}, {"source", a.source}, {"message", a.message},

@@ -33,6 +33,8 @@
 
 namespace coldsort::app {
 
+class FieldDeviceViews;
+
 struct LineCounters {
   std::uint64_t fruit_total = 0;
   std::uint64_t empty_cups = 0;
@@ -45,9 +47,11 @@ struct LineCounters {
 class LineController {
  public:
   // Holds the PLC watchdog setting in the sorter at once (written when its link is up).
+  // Throws std::invalid_argument when a device's map does not fit its driver (config error).
   LineController(const core::Config& config, bridge::DeviceHub& hub,
                  vision::CameraSource& camera, const vision::Grader& grader,
                  store::LogStore& store, const core::Clock& clock);
+  ~LineController();
 
   void step(core::SteadyTime now);
 
@@ -82,6 +86,7 @@ class LineController {
   void watch_cold_rooms(core::SteadyTime now);
   ColdRoomSample sample_of(const core::ColdRoom& room) const;
   void store_alarm_events();
+  void check_drives();
   void raise(const std::string& key, const std::string& source, const std::string& message,
              core::AlarmPriority priority);
   void clear(const std::string& key);
@@ -97,6 +102,7 @@ class LineController {
   bridge::SorterPlc plc_;
   core::AlarmBoard alarms_;
   ColdChainMonitor cold_chain_;
+  std::unique_ptr<FieldDeviceViews> field_devices_;
   std::map<std::string, core::SteadyTime> next_room_check_;  // room id -> next sample due
   std::function<void(const core::Fruit&)> on_decision_;
   ImageArchive* archive_ = nullptr;
