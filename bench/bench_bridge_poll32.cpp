@@ -66,7 +66,7 @@ struct RunFigures {
   double cpu_share_bridge = 0;   // the same without the server thread
   double server_requests_per_s = 0;
   // Time between successive polls of the first device, from its read_at stamps (the start
-  // of the worker cycle that read it), in ms.
+  // of the worker cycle that read it). Summarised as numbers in ms (the *_us fields hold ms).
   bench::LatencySummary interval_ms;
   double interval_min_ms = 0;
 };

@@ -35,7 +35,7 @@ class LoopbackServer {
   std::unique_ptr<Impl> impl_;
 };
 
-// Summary of a set of durations, in microseconds.
+// Summary of a set of durations, in microseconds (or any unit: nothing here assumes one).
 struct LatencySummary {
   std::size_t n = 0;
   double p50_us = 0;
@@ -61,7 +61,7 @@ core::DeviceConfig make_plain_device(std::string id, std::string link, int unit_
 // A TCP link to 127.0.0.1:`port`.
 core::LinkConfig make_loopback_link(std::string id, int port, int response_timeout_ms = 200);
 
-// Milliseconds, microseconds as doubles.
+// A duration in microseconds, as a double.
 inline double to_us(std::chrono::steady_clock::duration d) {
   return std::chrono::duration<double, std::micro>(d).count();
 }

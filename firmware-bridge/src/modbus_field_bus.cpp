@@ -1,4 +1,6 @@
 #include <modbus/modbus.h>
+#include <poll.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -117,6 +119,7 @@ class ModbusFieldBus final : public FieldBus {
     // enough on a shared bus: the late answer may arrive after that flush, while the link is
     // idle between polls (an RTU master would then read a stale value as fresh). The flush is
     // a non-blocking read, microseconds against a round trip of a millisecond or more.
+    if (await_silence_) wait_for_silence();
     modbus_flush(ctx_);
     if (modbus_set_slave(ctx_, unit_id) == -1)
       throw std::invalid_argument("invalid Modbus unit id " + std::to_string(unit_id));
@@ -151,6 +154,23 @@ class ModbusFieldBus final : public FieldBus {
     return modbus_write_bits(ctx_, address, n, bits);
   }
 
+  // RTU after a timeout: the late answer may still be on the wire, where no flush reaches
+  // it, and RTU frames carry no transaction id to tell it from the next answer. So wait
+  // until the line has been quiet for a response timeout, discarding whatever arrives
+  // (bounded: a babbling line is given up on after a few periods, and the next answer's
+  // CRC or unit id check catches the rest).
+  void wait_for_silence() {
+    await_silence_ = false;
+    const int fd = modbus_get_socket(ctx_);
+    if (fd < 0) return;
+    for (int round = 0; round < 4; ++round) {
+      pollfd p{fd, POLLIN, 0};
+      if (::poll(&p, 1, link_.response_timeout_ms) <= 0) return;  // quiet (or error)
+      std::uint8_t discard[256];
+      if (::read(fd, discard, sizeof discard) <= 0) return;
+    }
+  }
+
   int last_exception_code() const override { return last_exception_; }
   std::string last_error_text() const override { return last_error_; }
 
@@ -160,6 +180,8 @@ class ModbusFieldBus final : public FieldBus {
     last_error_ = modbus_strerror(e);
     core::log::debug("bridge", "link " + link_.id + ": " + modbus_strerror(e));
     if (code == errc::link_down || code == errc::io_error) close();
+    if (link_.type == core::LinkType::rtu && (code == errc::timeout || code == errc::crc_error))
+      await_silence_ = true;
     return code;
   }
 
@@ -167,6 +189,7 @@ class ModbusFieldBus final : public FieldBus {
   modbus_t* ctx_ = nullptr;
   int last_exception_ = 0;
   std::string last_error_;
+  bool await_silence_ = false;
 };
 
 }  // namespace
