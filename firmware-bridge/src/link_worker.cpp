@@ -112,8 +112,9 @@ struct LinkWorker::Impl {
     events.push_back({kind, link.id, device, std::move(message), now});
   }
   void publish(Device& d) {
-    d.values.stats.latency_p50_ms = d.latency.percentile(0.50);
-    d.values.stats.latency_p99_ms = d.latency.percentile(0.99);
+    const LatencyWindow::Summary latency = d.latency.summary();
+    d.values.stats.latency_p50_ms = latency.p50_ms;
+    d.values.stats.latency_p99_ms = latency.p99_ms;
     std::lock_guard lock(mutex);
     published[d.config->id] = d.values;
   }
@@ -250,7 +251,13 @@ void LinkWorker::Impl::write_held(core::SteadyTime now) {
     // Runs of dirty elements: the map is ordered by (point, index), so consecutive indices
     // of one point are neighbours and go out as one request.
     std::vector<PointWrite> run;
-    std::vector<Held*> run_held;
+    std::vector<Held*> run_held;  // null: an element written again only to keep the run whole
+    // Clean elements right after the run, kept in case a dirty one follows: rewriting a value
+    // the device already holds is harmless (states, not toggles), and one request for a whole
+    // outlet-table slot beats two or three for its pieces.
+    std::vector<PointWrite> bridge;
+    constexpr std::size_t kMaxBridge = 8;
+    bool wrote = false;
     auto flush = [&]() -> bool {
       if (run.empty()) return true;
       const auto started = Clock::now();
@@ -272,8 +279,10 @@ void LinkWorker::Impl::write_held(core::SteadyTime now) {
         std::lock_guard lock(mutex);
         ++status.writes;
       }
+      wrote = true;
       if (!account(*d, r, took, now)) return false;
       for (std::size_t i = 0; i < run_held.size(); ++i) {
+        if (run_held[i] == nullptr) continue;
         Held& h = *run_held[i];
         if (r) {
           h.written = run[i].value;
@@ -290,18 +299,36 @@ void LinkWorker::Impl::write_held(core::SteadyTime now) {
       return true;
     };
     for (auto& [key, h] : d->held) {
-      if ((h.written && *h.written == h.desired) || now < h.retry_at) continue;
-      if (!run.empty() && (run.back().point != key.first || run.back().index + 1 != key.second))
+      const int next_index = run.empty() ? 0
+                                         : (bridge.empty() ? run.back().index : bridge.back().index) + 1;
+      const bool follows = !run.empty() && run.back().point == key.first && next_index == key.second;
+      const bool dirty = !(h.written && *h.written == h.desired) && now >= h.retry_at;
+      if (!dirty) {
+        if (follows && h.written && bridge.size() < kMaxBridge)
+          bridge.push_back({key.first, key.second, *h.written});
+        else
+          bridge.clear();
+        continue;
+      }
+      if (!follows) {
+        bridge.clear();
         if (!flush()) return;
+      }
+      for (PointWrite& b : bridge) {
+        run.push_back(b);
+        run_held.push_back(nullptr);
+      }
+      bridge.clear();
       run.push_back({key.first, key.second, h.desired});
       run_held.push_back(&h);
     }
     if (!flush()) return;
-    publish(*d);
+    if (wrote) publish(*d);
   }
+  const LatencyWindow::Summary latency = write_latency.summary();
   std::lock_guard lock(mutex);
-  status.write_latency_p50_ms = write_latency.percentile(0.50);
-  status.write_latency_p99_ms = write_latency.percentile(0.99);
+  status.write_latency_p50_ms = latency.p50_ms;
+  status.write_latency_p99_ms = latency.p99_ms;
 }
 
 void LinkWorker::Impl::poll_due(core::SteadyTime now) {
@@ -316,9 +343,11 @@ void LinkWorker::Impl::poll_due(core::SteadyTime now) {
         std::lock_guard lock(mutex);
         ++status.polls;
       }
-      // The next poll one period after this one (not after the missed due time), so a slow
-      // spell does not turn into a burst of catch-up reads.
-      d->next_poll[i] = now + d->poller.schedules()[i].period;
+      // One period after it was due, so wake-up delays do not add up into a slower rate; but
+      // never in the past, so a slow spell does not turn into a burst of catch-up reads.
+      const auto period = d->poller.schedules()[i].period;
+      const core::SteadyTime due = d->next_poll[i];
+      d->next_poll[i] = due == core::SteadyTime{} || due + period <= now ? now + period : due + period;
       polled = true;
       if (!account(*d, r, took, now)) return;
       if (d->values.state == DeviceState::offline)

@@ -218,3 +218,23 @@ TEST_CASE("the hub runs one worker per link over the real simulator", "[integrat
   CHECK(hub.values(room.device)->good("air_temp_c").value() == Approx(room.setpoint_c).margin(1.0));
   CHECK_FALSE(hub.values("no-such-device"));
 }
+
+TEST_CASE("a cup's decision goes out as one request even where a lane's outlet is unchanged",
+          "[unit]") {
+  WorkerRig rig;
+  bridge::SorterPlc sorter(rig.plc, rig.config.line.lanes, rig.config.line.outlet_table_slots);
+  const std::uint64_t cup = 5;
+  const auto next_round = cup + static_cast<std::uint64_t>(rig.config.line.outlet_table_slots);
+  rig.worker->hold("sorter", sorter.decisions(cup, std::vector<int>{3, 3, 3, 3}));
+  rig.run_for(20ms);
+  const auto writes = rig.worker->status().writes;
+  // The same slot one ring later: every tag changes, two of the four outlets do not.
+  rig.worker->hold("sorter", sorter.decisions(next_round, std::vector<int>{3, 4, 3, 4}));
+  rig.run_for(10ms);
+  CHECK(rig.worker->status().writes == writes + 1);
+  const int base = static_cast<int>(cup % 64) * rig.config.line.lanes * 2;
+  for (int lane = 0; lane < 4; ++lane) {
+    CHECK(rig.holding("outlet_table", base + lane * 2) == bridge::outlet_slot_tag(next_round));
+    CHECK(rig.holding("outlet_table", base + lane * 2 + 1) == (lane % 2 == 0 ? 3 : 4));
+  }
+}
