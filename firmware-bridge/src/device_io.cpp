@@ -73,9 +73,12 @@ core::Result<void> apply_writes(FieldBus& bus, const core::DeviceConfig& device,
     const core::RegisterPoint* point = device.map.find(writes[i].point);
     if (point == nullptr || point->access == core::Access::read) return errc::bad_register_value;
     // The run: this write and every following one on the next element of the same point,
-    // up to one request's worth (FC16 carries 123 registers, FC15 1968 coils).
+    // up to one request's worth. FC16 carries 123 registers and FC15 1968 coils; registers
+    // are cut at 120, a multiple of 2, 4, 6 and 8, so a rewrite of a whole table after a
+    // reconnect never splits a {tag, outlet} pair or a whole slot of up to 4 lanes across
+    // two requests, with a cup passing in between.
     const std::size_t per_request =
-        point->table == core::RegisterTable::coil ? 1968 : 123 / static_cast<std::size_t>(point->words_per_value());
+        point->table == core::RegisterTable::coil ? 1968 : 120 / static_cast<std::size_t>(point->words_per_value());
     std::size_t end = i + 1;
     while (end < writes.size() && end - i < per_request && writes[end].point == writes[i].point &&
            writes[end].index == writes[end - 1].index + 1)
