@@ -142,3 +142,36 @@ TEST_CASE("camera sources, calibration and doubt handling are read and checked",
   CHECK(e.find("camera.lens.distortion[1]: expected a finite number, got a string") != std::string::npos);
   CHECK(e.find("grading.doubtful") != std::string::npos);
 }
+
+TEST_CASE("fail-safe and link settings that cannot work are refused with their paths",
+          "[unit][config]") {
+  auto doc = default_doc();
+  doc.at("line").as_object()["watchdog_ms"] = 1000;
+  doc.at("line").as_object()["heartbeat_period_ms"] = 600;  // two beats must fit the watchdog
+  doc.at("links").as_array()[0].as_object()["reconnect_min_ms"] = 2000;
+  doc.at("links").as_array()[0].as_object()["reconnect_max_ms"] = 500;
+  doc.at("outlets").as_array()[0].as_object()["devices"] = boost::json::array{"no-such-drive"};
+  const std::string e = errors_of(doc);
+  CHECK(e.find("line.heartbeat_period_ms: must be at most half of watchdog_ms (1000)") != std::string::npos);
+  CHECK(e.find("links[0].reconnect_max_ms: must not be below reconnect_min_ms") != std::string::npos);
+  CHECK(e.find("outlets[0].devices: unknown device \"no-such-drive\" (known: sorter,") != std::string::npos);
+}
+
+TEST_CASE("a register map's command words and vendor exception codes are read and checked",
+          "[unit][config]") {
+  ConfigErrors errors;
+  auto doc = parse_json_text(R"({"model": "m", "points": [],
+      "commands": {"run": 1, "stop": 70000},
+      "exception_codes": {"8": "cannot change while running", "x": "?", "200": "?"}})",
+                             "map.json", errors);
+  REQUIRE(doc);
+  ObjectReader reader(*doc, "map.json", errors);
+  RegisterMap map = read_register_map(reader);
+  CHECK(map.command("run") == 1);
+  CHECK_FALSE(map.command("jog"));
+  CHECK(map.exception_codes.at(8) == "cannot change while running");
+  const std::string e = errors.joined();
+  CHECK(e.find("map.json.commands.stop") != std::string::npos);
+  CHECK(e.find("map.json.exception_codes.x: an exception code must be a number 1..127") != std::string::npos);
+  CHECK(e.find("map.json.exception_codes.200") != std::string::npos);
+}
