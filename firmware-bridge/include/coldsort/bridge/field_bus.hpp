@@ -1,6 +1,6 @@
 #pragma once
 // The hardware seam: a Modbus master on one physical link (a TCP connection, or an RS-485
-// bus shared by several unit ids). Drivers (SorterPlc, ColdRoomController, ...) sit on top.
+// bus shared by several unit ids). A LinkWorker owns one and runs it on its I/O thread.
 // Thread safety: none. A FieldBus belongs to one I/O thread; libmodbus contexts are not
 // thread-safe.
 #include <cstdint>
