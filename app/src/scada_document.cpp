@@ -1,4 +1,6 @@
 // The image the SCADA server serves (docs/scada.md), filled from the controller's state.
+#include <algorithm>
+
 #include "coldsort/app/line_controller.hpp"
 
 namespace coldsort::app {
@@ -74,8 +76,15 @@ bridge::ScadaImage LineController::scada_image() const {
   image.fruit_total = counters_.fruit_total;
   image.plc_link_up = last_status_.has_value();
   image.heartbeat_ok = plc_ok_;
-  for (const core::ColdRoom& room : config_.cold_rooms)
-    image.cold_rooms.push_back(room_of(room, hub_.values(room.device)));
+  for (const core::ColdRoom& room : config_.cold_rooms) {
+    bridge::ScadaColdRoom r = room_of(room, hub_.values(room.device));
+    // The room's alarm level: the highest priority among its active cold-chain alarms,
+    // 1 (low) to 4 (urgent).
+    for (const std::string& key : cold_chain_.snapshot(room.id).active_alarms)
+      if (const core::Alarm* a = alarms_.find(key))
+        r.alarm_level = std::max(r.alarm_level, static_cast<int>(a->priority) + 1);
+    image.cold_rooms.push_back(r);
+  }
   for (const core::Alarm& a : alarms_.visible()) {
     const bool active = a.state == core::AlarmState::unacked_active || a.state == core::AlarmState::acked_active;
     if (a.state == core::AlarmState::unacked_active || a.state == core::AlarmState::unacked_returned)

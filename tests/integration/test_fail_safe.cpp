@@ -209,3 +209,28 @@ TEST_CASE("an outlet whose drive is lost falls back to reject until the drive re
   CHECK(f.rig.controller->unavailable_outlets().empty());
   f.check_no_wrong_outlet();
 }
+
+TEST_CASE("plant SCADA's image shows the line, the rooms and a probe fault", "[integration]") {
+  FailSafeRig f(test::load_default_config());
+  f.run_for(3s);
+  bridge::ScadaImage image = f.rig.controller->scada_image();
+  CHECK(image.run_state == bridge::ScadaRunState::running);
+  CHECK(image.plc_link_up);
+  CHECK(image.heartbeat_ok);
+  CHECK(image.fruit_total == f.rig.controller->counters().fruit_total);
+  REQUIRE(image.cold_rooms.size() == f.rig.config.cold_rooms.size());
+  CHECK(image.cold_rooms[0].quality == bridge::Quality::good);
+  CHECK(image.cold_rooms[0].control_temp_c.value() == Approx(f.rig.config.cold_rooms[0].setpoint_c).margin(1.0));
+  CHECK(image.cold_rooms[0].alarm_level == 0);
+
+  // An open probe: the controller reads 0x7FFF (3276.7 degC), a sensor fault, not a heat wave.
+  const core::DeviceConfig& room_device = *f.rig.config.find_device(f.rig.config.cold_rooms[0].device);
+  f.sim.inject(room_device.unit_id, bridge::SimFault::force_raw("air_temp_c", 32767));
+  f.run_for(3s);
+  image = f.rig.controller->scada_image();
+  CHECK(image.cold_rooms[0].quality == bridge::Quality::bad);
+  CHECK_FALSE(image.cold_rooms[0].control_temp_c.has_value());
+  CHECK(image.cold_rooms[0].alarm_level > 0);
+  CHECK((image.alarms.classes & bridge::bit(bridge::ScadaAlarmClass::sensor)) != 0);
+  CHECK((image.alarms.classes & bridge::bit(bridge::ScadaAlarmClass::temperature)) == 0);
+}
