@@ -266,7 +266,8 @@ void LinkWorker::Impl::write_held(core::SteadyTime now) {
       if (!r && r.error() == errc::bad_register_value) {
         // Refused here, before any request: an unknown or read-only point, or a value
         // outside the point's range. Not the device's fault; held until the wish changes.
-        for (Held* h : run_held) h->retry_at = core::SteadyTime::max();
+        for (Held* h : run_held)
+          if (h != nullptr) h->retry_at = core::SteadyTime::max();
         emit(BridgeEvent::Kind::write_refused, d->config->id,
              "not written to " + d->config->id + "." + run.front().point +
                  ": unknown or read-only point, or value outside its range",
@@ -287,9 +288,9 @@ void LinkWorker::Impl::write_held(core::SteadyTime now) {
         if (r) {
           h.written = run[i].value;
           write_latency.add(std::max(now - h.wanted_at, core::SteadyTime::duration{0}) + took);
-        } else {
-          h.retry_at = now + kRefusedRetry;
-        }
+        } else if (r.error() == errc::modbus_exception) {
+          h.retry_at = now + kRefusedRetry;  // refused: asking again at once would be refused
+        }  // a timeout or damaged answer: tried again next cycle (a decision cannot wait 1 s)
       }
       if (!r && r.error() != errc::timeout && r.error() != errc::crc_error)
         emit(BridgeEvent::Kind::write_refused, d->config->id,

@@ -238,3 +238,30 @@ TEST_CASE("a cup's decision goes out as one request even where a lane's outlet i
     CHECK(rig.holding("outlet_table", base + lane * 2 + 1) == (lane % 2 == 0 ? 3 : 4));
   }
 }
+
+TEST_CASE("a write that timed out is tried again on the next cycle", "[unit]") {
+  WorkerRig rig;
+  rig.run_for(20ms);
+  rig.bus->fail_request = static_cast<int>(rig.bus->requests.size());
+  rig.bus->fail_with = core::errc::timeout;
+  rig.worker->hold("sorter", {{"pc_heartbeat", 0, 77}});
+  rig.worker->step(rig.clock.now());  // the write times out
+  REQUIRE(rig.holding("pc_heartbeat") != 77);
+  rig.clock.advance(10ms);
+  rig.worker->step(rig.clock.now());
+  CHECK(rig.holding("pc_heartbeat") == 77);
+}
+
+TEST_CASE("a value out of range next to good ones refuses the run without a request", "[unit]") {
+  WorkerRig rig;
+  bridge::SorterPlc sorter(rig.plc, rig.config.line.lanes, rig.config.line.outlet_table_slots);
+  rig.worker->hold("sorter", sorter.decisions(5, std::vector<int>{3, 3, 3, 3}));
+  rig.run_for(20ms);
+  const auto writes = rig.worker->status().writes;
+  // Lane 2's outlet is changed to a value no u16 holds; lanes 1 and 3 are bridged clean words.
+  rig.worker->hold("sorter", {{"outlet_table", (5 % 64) * 8 + 1, 4}, {"outlet_table", (5 % 64) * 8 + 3, 70000}});
+  rig.run_for(20ms);
+  CHECK(rig.worker->status().writes == writes);
+  CHECK(rig.has_event(BridgeEvent::Kind::write_refused));
+  CHECK(rig.worker->status().state == bridge::LinkState::up);
+}
