@@ -16,15 +16,6 @@ const char* run_state_name(bridge::RunState s) {
   return "unknown";
 }
 
-const char* kind_name(core::OutletKind k) {
-  switch (k) {
-    case core::OutletKind::product: return "product";
-    case core::OutletKind::reject: return "reject";
-    case core::OutletKind::recirculation: return "recirculation";
-  }
-  return "product";
-}
-
 }  // namespace
 
 std::string LineController::status_json() const {
@@ -51,7 +42,7 @@ std::string LineController::status_json() const {
     auto it = counters_.per_outlet.find(o.number);
     json::array products;
     for (const auto& p : o.products) products.push_back(json::string(p));
-    outlets.push_back(json::object{{"id", o.id}, {"number", o.number}, {"kind", kind_name(o.kind)},
+    outlets.push_back(json::object{{"id", o.id}, {"number", o.number}, {"kind", core::to_string(o.kind)},
                                    {"products", std::move(products)},
                                    {"count", it == counters_.per_outlet.end() ? 0 : it->second}});
   }

@@ -203,15 +203,6 @@ namespace {
 
 boost::json::array window_json(const Window& w) { return {w.start_min, w.end_min}; }
 
-const char* kind_name(core::OutletKind k) {
-  switch (k) {
-    case core::OutletKind::product: return "product";
-    case core::OutletKind::reject: return "reject";
-    case core::OutletKind::recirculation: return "recirculation";
-  }
-  return "product";
-}
-
 boost::json::object floor_json(const Instance& in) {
   namespace json = boost::json;
   json::array stations, outlets;
@@ -221,7 +212,7 @@ boost::json::object floor_json(const Instance& in) {
     stations.push_back(json::object{{"id", s.id}, {"box_types", json::value_from(s.box_types)}, {"down", down}});
   }
   for (const PlanOutlet& o : in.outlets)
-    outlets.push_back(json::object{{"id", o.id}, {"kind", kind_name(o.kind)},
+    outlets.push_back(json::object{{"id", o.id}, {"kind", core::to_string(o.kind)},
                                    {"stations", json::value_from(o.stations)},
                                    {"buffer_fruit", o.buffer_fruit}});
   return {{"stations", stations}, {"outlets", outlets}};

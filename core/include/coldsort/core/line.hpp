@@ -1,6 +1,7 @@
 #pragma once
 // The physical line: products it sorts into, outlets along it, packing stations beside it.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "coldsort/core/fruit.hpp"
@@ -22,6 +23,8 @@ struct Lane {
 // What an outlet is for. Product outlets take allocated products; the reject outlet takes
 // out-of-grade fruit; recirculation takes what could not be graded with confidence.
 enum class OutletKind { product, reject, recirculation };
+// "product", "reject", "recirculation": the words config files and the API use.
+std::string_view to_string(OutletKind kind);
 
 // An outlet along the line. Every outlet takes fruit from every lane; `position_cups` is
 // how many cups downstream of the camera its ejectors sit.
