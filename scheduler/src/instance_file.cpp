@@ -70,13 +70,15 @@ void read_floor(ObjectReader& root, Instance& in) {
       s.down.push_back(read_window(w, "window", in.horizon_min));
       w.finish();
     });
+    s.slots = static_cast<int>(r.integer("slots", 1, 8, 1));
     r.finish();
     in.stations.push_back(std::move(s));
   });
   root.objects("outlets", true, [&](ObjectReader& r) {
     PlanOutlet o;
     o.id = r.string("id");
-    const std::string kind = r.choice("kind", {"product", "reject", "recirculation"}, "product");
+    const std::string kind = r.choice("kind", {"product", "reject", "recirculation", "bulk"}, "product");
+    o.bulk = kind == "bulk";
     o.kind = kind == "reject" ? core::OutletKind::reject
              : kind == "product" ? core::OutletKind::product
                                  : core::OutletKind::recirculation;
@@ -87,6 +89,23 @@ void read_floor(ObjectReader& root, Instance& in) {
     r.finish();
     in.outlets.push_back(std::move(o));
   });
+}
+
+std::vector<ProductFlow> read_flows(ObjectReader& root, std::string_view key, bool required, const Instance& in) {
+  std::vector<ProductFlow> flows;
+  root.objects(key, required, [&](ObjectReader& r) {
+    ProductFlow f;
+    f.product = r.string("product");
+    if (!known(in.products, f.product)) r.error("product", "unknown product \"" + f.product + "\"");
+    f.fruit_per_s = r.numbers("fruit_per_s");
+    for (double v : f.fruit_per_s)
+      if (v < 0 || v > 200) r.error("fruit_per_s", "values must lie in 0..200 fruit/s");
+    if (static_cast<int>(f.fruit_per_s.size()) != in.periods())
+      r.error("fruit_per_s", "needs one value per period: " + std::to_string(in.periods()));
+    r.finish();
+    flows.push_back(std::move(f));
+  });
+  return flows;
 }
 
 void read_people(ObjectReader& root, Instance& in) {
@@ -108,6 +127,7 @@ void read_people(ObjectReader& root, Instance& in) {
       b.finish();
     });
     w.checked_in = r.boolean("checked_in", true);
+    w.absent_from_min = static_cast<int>(r.integer("absent_from_min", -1, in.horizon_min, -1));
     r.finish();
     in.workers.push_back(std::move(w));
   });
@@ -127,20 +147,44 @@ void read_demand(ObjectReader& root, Instance& in) {
     o.arrival_min = static_cast<int>(r.integer("arrival_min", 0, in.horizon_min, 0));
     if (o.arrival_min > o.cutoff_min) r.error("arrival_min", "after the order's cut-off");
     o.priority = static_cast<int>(r.integer("priority", 0, 9, 0));
+    o.cancelled_min = static_cast<int>(r.integer("cancelled_min", -1, in.horizon_min, -1));
     r.finish();
     in.orders.push_back(std::move(o));
   });
-  root.objects("flow", true, [&](ObjectReader& r) {
-    ProductFlow f;
-    f.product = r.string("product");
-    if (!known(in.products, f.product)) r.error("product", "unknown product \"" + f.product + "\"");
-    f.fruit_per_s = r.numbers("fruit_per_s");
-    for (double v : f.fruit_per_s)
-      if (v < 0 || v > 200) r.error("fruit_per_s", "values must lie in 0..200 fruit/s");
-    if (static_cast<int>(f.fruit_per_s.size()) != in.periods())
-      r.error("fruit_per_s", "needs one value per period: " + std::to_string(in.periods()));
+  in.flow = read_flows(root, "flow", true, in);
+  in.forecast = read_flows(root, "forecast", false, in);
+  root.objects("lots", false, [&](ObjectReader& r) {
+    Lot lot;
+    lot.id = r.string("id");
+    lot.grower = r.string("grower", "");
+    lot.start_min = static_cast<int>(r.integer("start_min", 0, in.horizon_min));
+    lot.fruit = static_cast<int>(r.integer("fruit", 1, 10'000'000));
+    r.objects("mix", true, [&](ObjectReader& m) {
+      LotShare share{m.string("product"), m.number("share", 0, 1)};
+      if (!known(in.products, share.product)) m.error("product", "unknown product \"" + share.product + "\"");
+      m.finish();
+      lot.mix.push_back(std::move(share));
+    });
     r.finish();
-    in.flow.push_back(std::move(f));
+    in.lots.push_back(std::move(lot));
+  });
+}
+
+void read_pins(ObjectReader& root, Instance& in) {
+  root.objects("pins", false, [&](ObjectReader& r) {
+    Pin pin;
+    const std::string kind = r.choice("kind", {"worker", "outlet"});
+    pin.kind = kind == "outlet" ? Pin::Kind::outlet_product : Pin::Kind::worker_station;
+    pin.subject = r.string("subject");
+    pin.target = r.string("target");
+    const bool subject_known = kind == "outlet" ? known(in.outlets, pin.subject) : known(in.workers, pin.subject);
+    const bool target_known = kind == "outlet" ? known(in.products, pin.target) : known(in.stations, pin.target);
+    if (!subject_known) r.error("subject", "unknown " + kind + " \"" + pin.subject + "\"");
+    if (!target_known) r.error("target", "unknown " + std::string(kind == "outlet" ? "product" : "station") +
+                                             " \"" + pin.target + "\"");
+    pin.window = read_window(r, "window", in.horizon_min);
+    r.finish();
+    in.pins.push_back(std::move(pin));
   });
 }
 
@@ -156,18 +200,6 @@ void read_weights(ObjectReader& root, Instance& in) {
 }
 
 }  // namespace
-
-const BoxType* Instance::find_box_type(std::string_view id) const {
-  for (const BoxType& b : box_types)
-    if (b.id == id) return &b;
-  return nullptr;
-}
-
-const PlanProduct* Instance::find_product(std::string_view id) const {
-  for (const PlanProduct& p : products)
-    if (p.id == id) return &p;
-  return nullptr;
-}
 
 LoadedInstance load_instance_text(std::string_view text, const std::string& name) {
   LoadedInstance out;
@@ -188,6 +220,7 @@ LoadedInstance load_instance_text(std::string_view text, const std::string& name
   read_people(root, in);
   read_demand(root, in);
   read_weights(root, in);
+  read_pins(root, in);
   root.finish();
   check_unique_ids(root, "box_types", in.box_types);
   check_unique_ids(root, "products", in.products);
@@ -209,13 +242,41 @@ boost::json::object floor_json(const Instance& in) {
   for (const PlanStation& s : in.stations) {
     json::array down;
     for (const Window& w : s.down) down.push_back(json::object{{"window", window_json(w)}});
-    stations.push_back(json::object{{"id", s.id}, {"box_types", json::value_from(s.box_types)}, {"down", down}});
+    stations.push_back(json::object{{"id", s.id}, {"box_types", json::value_from(s.box_types)}, {"down", down},
+                                    {"slots", s.slots}});
   }
   for (const PlanOutlet& o : in.outlets)
-    outlets.push_back(json::object{{"id", o.id}, {"kind", core::to_string(o.kind)},
+    outlets.push_back(json::object{{"id", o.id}, {"kind", o.bulk ? std::string_view("bulk") : core::to_string(o.kind)},
                                    {"stations", json::value_from(o.stations)},
                                    {"buffer_fruit", o.buffer_fruit}});
   return {{"stations", stations}, {"outlets", outlets}};
+}
+
+boost::json::array flows_json(const std::vector<ProductFlow>& flows) {
+  boost::json::array out;
+  for (const ProductFlow& f : flows)
+    out.push_back(boost::json::object{{"product", f.product}, {"fruit_per_s", boost::json::value_from(f.fruit_per_s)}});
+  return out;
+}
+
+boost::json::array lots_json(const std::vector<Lot>& lots) {
+  boost::json::array out;
+  for (const Lot& lot : lots) {
+    boost::json::array mix;
+    for (const LotShare& m : lot.mix) mix.push_back(boost::json::object{{"product", m.product}, {"share", m.share}});
+    out.push_back(boost::json::object{{"id", lot.id}, {"grower", lot.grower}, {"start_min", lot.start_min},
+                                      {"fruit", lot.fruit}, {"mix", mix}});
+  }
+  return out;
+}
+
+boost::json::array pins_json(const std::vector<Pin>& pins) {
+  boost::json::array out;
+  for (const Pin& p : pins)
+    out.push_back(boost::json::object{{"kind", p.kind == Pin::Kind::outlet_product ? "outlet" : "worker"},
+                                      {"subject", p.subject}, {"target", p.target},
+                                      {"window", window_json(p.window)}});
+  return out;
 }
 
 }  // namespace
@@ -225,7 +286,7 @@ std::string save_instance(const Instance& in) {
   json::object doc{{"schema_version", 1}, {"name", in.name}, {"notes", in.notes},
                    {"day_start", in.day_start}, {"horizon_min", in.horizon_min},
                    {"period_min", in.period_min}, {"cold_limit_min", in.cold_limit_min}};
-  json::array boxes, products, workers, orders, flow;
+  json::array boxes, products, workers, orders;
   for (const BoxType& b : in.box_types)
     boxes.push_back(json::object{{"id", b.id}, {"fruit_per_box", b.fruit_per_box}, {"nominal_kg", b.nominal_kg}});
   for (const PlanProduct& p : in.products)
@@ -236,20 +297,23 @@ std::string save_instance(const Instance& in) {
       skills.push_back(json::object{{"box_type", s.box_type}, {"parcels_per_h", s.parcels_per_h}});
     for (const Window& b : w.breaks) breaks.push_back(json::object{{"window", window_json(b)}});
     workers.push_back(json::object{{"id", w.id}, {"skills", skills}, {"shift", window_json(w.shift)},
-                                   {"breaks", breaks}, {"checked_in", w.checked_in}});
+                                   {"breaks", breaks}, {"checked_in", w.checked_in},
+                                   {"absent_from_min", w.absent_from_min}});
   }
   for (const PlanOrder& o : in.orders)
     orders.push_back(json::object{{"id", o.id}, {"product", o.product}, {"box_type", o.box_type},
                                   {"boxes", o.boxes}, {"courier", o.courier}, {"cutoff_min", o.cutoff_min},
-                                  {"arrival_min", o.arrival_min}, {"priority", o.priority}});
-  for (const ProductFlow& f : in.flow)
-    flow.push_back(json::object{{"product", f.product}, {"fruit_per_s", json::value_from(f.fruit_per_s)}});
+                                  {"arrival_min", o.arrival_min}, {"priority", o.priority},
+                                  {"cancelled_min", o.cancelled_min}});
   doc["box_types"] = boxes;
   doc["products"] = products;
   for (auto& [key, value] : floor_json(in)) doc[key] = value;
   doc["workers"] = workers;
   doc["orders"] = orders;
-  doc["flow"] = flow;
+  doc["flow"] = flows_json(in.flow);
+  if (!in.forecast.empty()) doc["forecast"] = flows_json(in.forecast);
+  doc["lots"] = lots_json(in.lots);
+  doc["pins"] = pins_json(in.pins);
   doc["weights"] = json::object{{"late_parcel", in.weights.late_parcel},
                                 {"parcels_per_h", in.weights.parcels_per_h},
                                 {"fairness", in.weights.fairness}, {"change", in.weights.change},

@@ -36,6 +36,7 @@ struct PlanProduct {
 struct PlanOutlet {
   std::string id;
   core::OutletKind kind = core::OutletKind::product;
+  bool bulk = false;  // kind "bulk" in files: a recirculation outlet into bulk bins back to the cold
   std::vector<std::string> stations;  // stations it can feed (its reach)
   int buffer_fruit = 0;  // fruit the outlet holds before it overflows (to recirculation)
 };
@@ -43,7 +44,8 @@ struct PlanOutlet {
 struct PlanStation {
   std::string id;
   std::vector<std::string> box_types;  // box types it can pack
-  std::vector<Window> down;            // planned or reported down time
+  std::vector<Window> down;            // down time; the simulator reveals each at its start
+  int slots = 1;                       // packers who can stand at it at once
 };
 
 struct SkillRate {
@@ -57,6 +59,13 @@ struct PlanWorker {
   Window shift;
   std::vector<Window> breaks;
   bool checked_in = true;
+  // Hindsight: the worker is gone from this minute (no-show, sent home); -1 = never. The
+  // simulator reveals it at that minute; bounds may use it, live planners may not.
+  int absent_from_min = -1;
+
+  double rate_for(std::string_view box_type) const;  // parcels/h, 0 without the skill
+  bool on_break(int minute) const;
+  bool available(int minute) const { return checked_in && shift.contains(minute) && !on_break(minute); }
 };
 
 struct PlanOrder {
@@ -68,6 +77,30 @@ struct PlanOrder {
   int cutoff_min = 0;   // the courier's pick-up: parcels packed later are late
   int arrival_min = 0;  // when the order became known
   int priority = 0;     // higher first among equal cut-offs
+  int cancelled_min = -1;  // hindsight: cancelled at this minute; -1 = never
+};
+
+// A grower's lot run over the grader: where the flow comes from (the generator derives `flow`
+// from lots; the simulator uses them for lot-to-lot mix noise).
+struct LotShare {
+  std::string product;
+  double share = 0;  // of the lot's fruit, 0..1; the rest is reject/recirculation
+};
+struct Lot {
+  std::string id;
+  std::string grower;
+  int start_min = 0;  // when it starts over the grader
+  int fruit = 0;
+  std::vector<LotShare> mix;
+};
+
+// A supervisor's manual decision the planner must keep (hard), for its window.
+struct Pin {
+  enum class Kind { worker_station, outlet_product };
+  Kind kind = Kind::worker_station;
+  std::string subject;  // worker id or outlet id
+  std::string target;   // station id or product id
+  Window window;
 };
 
 // What the grader delivers of one product: fruit/s in each planning period.
@@ -98,12 +131,19 @@ struct Instance {
   std::vector<PlanStation> stations;
   std::vector<PlanWorker> workers;
   std::vector<PlanOrder> orders;
-  std::vector<ProductFlow> flow;
+  std::vector<ProductFlow> flow;      // what the grader actually delivers (hindsight truth)
+  std::vector<ProductFlow> forecast;  // what planners are told before the day; empty = `flow`
+  std::vector<Lot> lots;
+  std::vector<Pin> pins;
   PlanWeights weights;
 
   int periods() const { return (horizon_min + period_min - 1) / period_min; }
   const BoxType* find_box_type(std::string_view id) const;
   const PlanProduct* find_product(std::string_view id) const;
+  const PlanStation* find_station(std::string_view id) const;
+  const PlanWorker* find_worker(std::string_view id) const;
+  const PlanOutlet* find_outlet(std::string_view id) const;
+  const std::vector<ProductFlow>& planning_flow() const { return forecast.empty() ? flow : forecast; }
 };
 
 struct LoadedInstance {
