@@ -153,4 +153,27 @@ core::Result<std::vector<ExcursionRow>> LogReader::excursion_rows(std::int64_t f
   return out;
 }
 
+core::Result<std::vector<PlanRow>> LogReader::plan_rows(int limit, bool with_json) const {
+  detail::SqlError e;
+  auto stmt = Statement::prepare(
+      impl_->db,
+      "SELECT id, t_ms, method, instance, made_at_min, parcels_demanded, parcels_on_time, parcels_late,"
+      " parcels_unplanned, changes, CASE WHEN ?2 THEN plan_json ELSE '' END FROM plan"
+      " ORDER BY t_ms DESC, id DESC LIMIT ?1",
+      &e);
+  if (!stmt) return impl_->failed(e);
+  stmt->bind(1, std::int64_t{limit});
+  stmt->bind(2, std::int64_t{with_json ? 1 : 0});
+  std::vector<PlanRow> out;
+  int rc = SQLITE_ROW;
+  while ((rc = stmt->step()) == SQLITE_ROW) {
+    const Statement& s = *stmt;
+    auto as_int = [&](int column) { return static_cast<int>(s.column_int(column)); };
+    out.push_back(PlanRow{s.column_int(0), s.column_int(1), s.column_text(2), s.column_text(3), as_int(4),
+                          as_int(5), as_int(6), as_int(7), as_int(8), as_int(9), s.column_text(10)});
+  }
+  if (rc != SQLITE_DONE) return impl_->failed(impl_->db.error(rc));
+  return out;
+}
+
 }  // namespace coldsort::store

@@ -7,6 +7,7 @@
 #include "coldsort/core/clock.hpp"
 #include "coldsort/core/cold_room.hpp"
 #include "coldsort/core/fruit.hpp"
+#include "coldsort/core/plan_record.hpp"
 
 namespace coldsort::store::detail {
 
@@ -18,6 +19,6 @@ struct SensorSample {
 };
 
 using Record = std::variant<core::Fruit, core::Alarm, SensorSample, core::AlarmEvent,
-                            core::ColdExcursion>;
+                            core::ColdExcursion, core::PlanRecord>;
 
 }  // namespace coldsort::store::detail

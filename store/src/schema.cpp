@@ -107,6 +107,24 @@ CREATE TABLE cold_excursion (
 CREATE INDEX cold_excursion_start_ms ON cold_excursion (start_ms);
 CREATE INDEX cold_excursion_room_start_ms ON cold_excursion (room, start_ms);
 )sql"},
+    // Scheduler issue: every published packing plan, so the HMI shows the current one and a
+    // manager can see how re-plans moved the day.
+    Migration{4, R"sql(
+CREATE TABLE plan (
+  id INTEGER PRIMARY KEY,
+  t_ms INTEGER NOT NULL,
+  method TEXT NOT NULL,
+  instance TEXT,
+  made_at_min INTEGER NOT NULL,
+  parcels_demanded INTEGER NOT NULL,
+  parcels_on_time INTEGER NOT NULL,
+  parcels_late INTEGER NOT NULL,
+  parcels_unplanned INTEGER NOT NULL,
+  changes INTEGER NOT NULL,
+  plan_json TEXT NOT NULL
+);
+CREATE INDEX plan_t_ms ON plan (t_ms);
+)sql"},
 };
 
 core::Result<void> fail(const std::string& path, std::string_view what, const SqlError& e,

@@ -60,6 +60,8 @@ void SqliteLogStore::append_excursion(const core::ColdExcursion& excursion) {
   enqueue(Record{excursion}, record_limit_);
 }
 
+void SqliteLogStore::append_plan(const core::PlanRecord& plan) { enqueue(Record{plan}, record_limit_); }
+
 void SqliteLogStore::enqueue(Record record, std::size_t limit) {
   const auto now = Steady::now();
   bool accepted = false;

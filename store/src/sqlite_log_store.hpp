@@ -35,6 +35,7 @@ class SqliteLogStore final : public LogStore {
                             core::WallTime at) override;
   void append_alarm_transition(const core::AlarmEvent& event) override;
   void append_excursion(const core::ColdExcursion& excursion) override;
+  void append_plan(const core::PlanRecord& plan) override;
   void flush() override;
   StoreStats stats() const override;
 

@@ -20,6 +20,9 @@ constexpr const char* kInsertSample =
 constexpr const char* kInsertTransition =
     "INSERT INTO alarm_event (t_ms, alarm_key, source, message, priority, state, from_state,"
     " active, actor, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+constexpr const char* kInsertPlan =
+    "INSERT INTO plan (t_ms, method, instance, made_at_min, parcels_demanded, parcels_on_time,"
+    " parcels_late, parcels_unplanned, changes, plan_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* kInsertExcursion =
     "INSERT INTO cold_excursion (room, kind, start_ms, end_ms, duration_ms, peak, limit_value,"
     " alarmed, defrost, probe, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
@@ -42,6 +45,7 @@ core::Result<TableWriter> TableWriter::create(Connection db, SqlError* detail) {
       {&w.begin_, "BEGIN IMMEDIATE"}, {&w.commit_, "COMMIT"},      {&w.fruit_, kInsertFruit},
       {&w.alarm_, kInsertAlarm},      {&w.sample_, kInsertSample},
       {&w.transition_, kInsertTransition}, {&w.excursion_, kInsertExcursion},
+      {&w.plan_, kInsertPlan},
   };
   for (auto [stmt, sql] : statements) {
     auto prepared = Statement::prepare(w.db_, sql, detail);
@@ -65,6 +69,8 @@ core::Result<void> TableWriter::commit(std::span<const Record> batch, SqlError* 
             return insert_transition(r);
           else if constexpr (std::is_same_v<T, core::ColdExcursion>)
             return insert_excursion(r);
+          else if constexpr (std::is_same_v<T, core::PlanRecord>)
+            return insert_plan(r);
           else
             return insert_sample(r);
         },
@@ -154,6 +160,20 @@ int TableWriter::insert_excursion(const core::ColdExcursion& e) {
   excursion_.bind_text_or_null(10, e.probe);
   excursion_.bind_text_or_null(11, e.detail);
   return run(excursion_);
+}
+
+int TableWriter::insert_plan(const core::PlanRecord& p) {
+  plan_.bind(1, core::to_unix_ms(p.published_at));
+  plan_.bind(2, p.method);
+  plan_.bind_text_or_null(3, p.instance);
+  plan_.bind(4, std::int64_t{p.made_at_min});
+  plan_.bind(5, std::int64_t{p.parcels_demanded});
+  plan_.bind(6, std::int64_t{p.parcels_on_time});
+  plan_.bind(7, std::int64_t{p.parcels_late});
+  plan_.bind(8, std::int64_t{p.parcels_unplanned});
+  plan_.bind(9, std::int64_t{p.changes});
+  plan_.bind(10, p.plan_json);
+  return run(plan_);
 }
 
 }  // namespace coldsort::store::detail

@@ -26,6 +26,7 @@ class TableWriter {
   int insert_sample(const SensorSample& sample);
   int insert_transition(const core::AlarmEvent& event);
   int insert_excursion(const core::ColdExcursion& excursion);
+  int insert_plan(const core::PlanRecord& plan);
 
   Connection db_;
   Statement begin_;
@@ -35,6 +36,7 @@ class TableWriter {
   Statement sample_;
   Statement transition_;
   Statement excursion_;
+  Statement plan_;
 };
 
 }  // namespace coldsort::store::detail

@@ -121,3 +121,33 @@ TEST_CASE("alarm state changes are journaled with from, to, who and why", "[unit
   CHECK(rows[4].from_state.empty());
   CHECK(rows[4].actor.empty());
 }
+
+TEST_CASE("published plans are kept, newest first, with their figures and JSON", "[unit][store][planning]") {
+  TempDir dir;
+  const std::string path = (dir / "log.sqlite").string();
+  const core::WallTime t0 = test::test_epoch();
+  {
+    auto s = test::open_store(path);
+    core::PlanRecord first{t0, "flow", "huili-peak", 0, 20000, 19800, 150, 50, 0, R"({"staff":[]})"};
+    core::PlanRecord replan = first;
+    replan.published_at = t0 + 30min;
+    replan.made_at_min = 30;
+    replan.parcels_on_time = 19750;
+    replan.changes = 4;
+    s->append_plan(first);
+    s->append_plan(replan);
+    s->flush();
+    CHECK(s->stats().committed == 2);
+  }
+  auto reader = test::open_reader(path);
+  const auto rows = reader.plan_rows(10, true).value();
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].made_at_min == 30);
+  CHECK(rows[0].changes == 4);
+  CHECK(rows[0].parcels_on_time == 19750);
+  CHECK(rows[1].method == "flow");
+  CHECK(rows[1].instance == "huili-peak");
+  CHECK(rows[1].parcels_unplanned == 50);
+  CHECK(rows[1].plan_json == R"({"staff":[]})");
+  CHECK(reader.plan_rows(1).value().at(0).plan_json.empty());  // figures only unless asked
+}

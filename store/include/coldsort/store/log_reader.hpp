@@ -69,6 +69,21 @@ struct ExcursionRow {
   std::string detail;
 };
 
+// One row of `plan` (see core::PlanRecord).
+struct PlanRow {
+  std::int64_t id = 0;
+  std::int64_t t_ms = 0;
+  std::string method;
+  std::string instance;
+  int made_at_min = 0;
+  int parcels_demanded = 0;
+  int parcels_on_time = 0;
+  int parcels_late = 0;
+  int parcels_unplanned = 0;
+  int changes = 0;
+  std::string plan_json;
+};
+
 struct SensorSampleRow {
   std::int64_t id = 0;
   std::int64_t t_ms = 0;
@@ -97,6 +112,8 @@ class LogReader {
   // ordered by start time. For the cold-chain report.
   core::Result<std::vector<ExcursionRow>> excursion_rows(std::int64_t from_ms, std::int64_t to_ms,
                                                          std::string_view room = {}) const;
+  // The newest `limit` published plans, newest first (without their JSON unless `with_json`).
+  core::Result<std::vector<PlanRow>> plan_rows(int limit, bool with_json = false) const;
 
  private:
   struct Impl;

@@ -12,6 +12,7 @@
 #include "coldsort/core/cold_room.hpp"
 #include "coldsort/core/error.hpp"
 #include "coldsort/core/fruit.hpp"
+#include "coldsort/core/plan_record.hpp"
 
 namespace coldsort::store {
 
@@ -47,6 +48,8 @@ class LogStore {
   virtual void append_alarm_transition(const core::AlarmEvent& event) = 0;
   // A closed cold-room excursion from the cold-chain monitor (kept for the HACCP record).
   virtual void append_excursion(const core::ColdExcursion& excursion) = 0;
+  // A packing plan as it was published (kept for the HMI and for re-plan history).
+  virtual void append_plan(const core::PlanRecord& plan) = 0;
   // Blocks until every record appended before the call is committed (or failed). It does
   // not hurry the writer: expect up to batch_ms plus the commit (and any retries).
   virtual void flush() = 0;
