@@ -5,6 +5,9 @@
 #include <boost/program_options.hpp>
 
 #include <atomic>
+#include <ctime>
+#include <optional>
+#include <sstream>
 #include <filesystem>
 #include <iostream>
 #include <thread>
@@ -15,6 +18,7 @@
 #include "coldsort/bridge/scada_server.hpp"
 #include "coldsort/core/log.hpp"
 #include "coldsort/hmi/hmi_server.hpp"
+#include "coldsort/scheduler/plan_json.hpp"
 #include "coldsort/vision/camera_source.hpp"
 
 namespace fs = std::filesystem;
@@ -30,6 +34,7 @@ struct Options {
   int scada_port = -1;
   bool simulate = false;
   std::string log_level = "info";
+  std::string plan;  // a published plan (coldsort plan --out) whose outlet allocation to follow
 };
 
 int fail(const std::string& line, int code = 1) {
@@ -47,6 +52,37 @@ std::string prepare_data_folder(const std::string& db_path) {
   if (::access(folder.c_str(), W_OK) != 0)
     return "data folder " + folder.string() + " is not writable";
   return {};
+}
+
+// "07:00" today, local time: minute 0 of a plan's day. nullopt when malformed.
+std::optional<core::WallTime> today_at(const std::string& hh_mm, core::WallTime now) {
+  int hours = 0, minutes = 0;
+  char colon = 0;
+  std::istringstream in(hh_mm);
+  if (!(in >> hours >> colon >> minutes) || colon != ':' || hours < 0 || hours > 23 || minutes < 0 || minutes > 59)
+    return std::nullopt;
+  const std::time_t t = core::WallTime::clock::to_time_t(now);
+  std::tm local{};
+  localtime_r(&t, &local);
+  local.tm_hour = hours;
+  local.tm_min = minutes;
+  local.tm_sec = 0;
+  return core::WallTime::clock::from_time_t(std::mktime(&local));
+}
+
+// Loads the plan to follow, records it as published and hands it to the controller.
+std::optional<std::string> follow_plan_file(const std::string& file, app::LineController& controller,
+                                            store::LogStore& store, const core::Clock& clock) {
+  auto loaded = scheduler::load_plan(file);
+  if (!loaded.plan) return "invalid plan " + file + ":\n" + loaded.errors.joined();
+  auto day_start = today_at(loaded.plan->day_start, clock.wall_now());
+  if (!day_start) return file + ".day_start: expected HH:MM, not \"" + loaded.plan->day_start + "\"";
+  const scheduler::Plan& p = *loaded.plan;
+  store.append_plan({clock.wall_now(), p.method, p.instance, p.made_at_min, p.kpis.parcels_demanded,
+                     p.kpis.parcels_on_time, p.kpis.parcels_late, p.kpis.parcels_unplanned,
+                     p.kpis.changes_vs_published, scheduler::plan_to_json(p)});
+  controller.follow_plan(std::make_shared<const scheduler::Plan>(std::move(*loaded.plan)), *day_start);
+  return std::nullopt;
 }
 
 // Steps the simulated line in real time until `stop` is set.
@@ -126,6 +162,13 @@ int run(const Options& opt) {
   }
   vision::FruitGrader grader(config.grading, vision::measure_options(config.camera, config.grading));
   app::LineController controller(config, hub, **camera, grader, **store, clock);
+  if (!opt.plan.empty()) {
+    if (auto error = follow_plan_file(opt.plan, controller, **store, clock)) {
+      stop = true;
+      if (sim_thread.joinable()) sim_thread.join();
+      return fail(*error, 2);
+    }
+  }
   hub.start();
   // Graded images beside the database: rejects, doubtful fruit and 1 in 50 of the rest, for
   // `coldsort regrade` to try a draft standard on before it goes live.
@@ -183,6 +226,7 @@ int main(int argc, char** argv) {
       "db", po::value(&opt.db), "database file (default: store.path from the config)")(
       "http-port", po::value(&opt.http_port), "HMI port (default: hmi.port from the config)")(
       "scada-port", po::value(&opt.scada_port), "SCADA Modbus TCP port (default: scada.port)")(
+      "plan", po::value(&opt.plan), "follow this plan's outlet allocation (coldsort plan --out)")(
       "log-level", po::value(&opt.log_level)->default_value(opt.log_level),
       "debug, info, warn or error");
   po::variables_map vm;

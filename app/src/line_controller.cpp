@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "coldsort/core/log.hpp"
+#include "coldsort/scheduler/plan_json.hpp"
 #include "field_device_views.hpp"
 
 namespace coldsort::app {
@@ -71,6 +72,7 @@ void LineController::step(core::SteadyTime now) {
   handle_bridge_events();
   beat(now);
   update_outlet_availability();
+  follow_plan_allocation(now);
   follow_plc(now);
   watch_cold_rooms(now);
   check_drives();
@@ -82,6 +84,39 @@ void LineController::step(core::SteadyTime now) {
     rate_window_start_ = now;
     rate_window_fruit_ = counters_.fruit_total;
   }
+}
+
+void LineController::follow_plan(std::shared_ptr<const scheduler::Plan> plan, core::WallTime day_start) {
+  plan_ = std::move(plan);
+  plan_day_start_ = day_start;
+  plan_minute_ = -1;
+  plan_products_.clear();
+  allocation_ = scheduler::OutletAllocation(config_);
+  next_plan_check_ = {};
+}
+
+// Once a second is plenty: plan windows are whole minutes, and a fruit decided a second
+// before a product changes outlet is still one the outgoing product's packers can use.
+void LineController::follow_plan_allocation(core::SteadyTime now) {
+  if (!plan_ || now < next_plan_check_) return;
+  next_plan_check_ = now + 1s;
+  const auto since_start = clock_.wall_now() - plan_day_start_;
+  const int minute = static_cast<int>(std::chrono::floor<std::chrono::minutes>(since_start).count());
+  auto products = minute >= 0 ? scheduler::outlet_products_at(*plan_, minute) : std::map<std::string, std::string>{};
+  if (products == plan_products_) return;  // empty exactly while the config's allocation applies
+  plan_products_ = std::move(products);
+  if (plan_products_.empty()) {
+    plan_minute_ = -1;
+    allocation_ = scheduler::OutletAllocation(config_);
+    core::log::info("line", "no plan allocation at minute " + std::to_string(minute) + "; outlets as configured");
+    return;
+  }
+  plan_minute_ = minute;
+  allocation_ = scheduler::OutletAllocation(config_, plan_products_);
+  core::log::info("line", "outlets follow plan " + plan_->method + " at minute " + std::to_string(minute) + ": " +
+                              std::to_string(allocation_.products_by_outlet().size()) + " product outlets");
+  for (const std::string& skipped : allocation_.unknown())
+    core::log::warn("line", "plan allocation " + skipped + " is not a product outlet and product of this line; skipped");
 }
 
 // Link and device transitions from the I/O threads become alarms (and clear them).

@@ -41,12 +41,19 @@ std::string LineController::status_json() const {
   for (const core::Outlet& o : config_.outlets) {
     auto it = counters_.per_outlet.find(o.number);
     json::array products;
-    for (const auto& p : o.products) products.push_back(json::string(p));
+    if (plan_minute_ < 0) {
+      for (const auto& p : o.products) products.push_back(json::string(p));
+    } else if (auto planned = plan_products_.find(o.id); planned != plan_products_.end()) {
+      products.push_back(json::string(planned->second));
+    }
     outlets.push_back(json::object{{"id", o.id}, {"number", o.number}, {"kind", core::to_string(o.kind)},
                                    {"products", std::move(products)},
                                    {"count", it == counters_.per_outlet.end() ? 0 : it->second}});
   }
   doc["fruit_per_outlet"] = std::move(outlets);
+  doc["allocation"] = json::object{{"source", plan_minute_ < 0 ? "config" : "plan"},
+                                   {"plan_method", plan_ ? plan_->method : std::string()},
+                                   {"plan_minute", plan_minute_}};
   json::object grades;
   for (core::Grade g : {core::Grade::extra, core::Grade::class_i, core::Grade::class_ii,
                         core::Grade::out_of_grade, core::Grade::unknown}) {

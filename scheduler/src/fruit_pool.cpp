@@ -8,28 +8,43 @@ namespace coldsort::scheduler {
 FruitPool::FruitPool(const Instance& instance, const std::vector<ProductFlow>& flow,
                      const std::vector<OutletAssignment>& allocation, int from_min)
     : instance_(instance), products_(instance.products.size()), now_(from_min) {
-  const int horizon = instance.horizon_min;
+  const auto horizon = static_cast<std::size_t>(instance.horizon_min);
   for (Product& p : products_) {
-    p.per_min.assign(static_cast<std::size_t>(horizon), 0.0);
-    p.room_per_min.assign(static_cast<std::size_t>(horizon), 0.0);
-  }
-  for (const OutletAssignment& a : allocation) {
-    const std::size_t i = index_of(a.product);
-    const PlanOutlet* outlet = instance.find_outlet(a.outlet);
-    if (i >= products_.size() || outlet == nullptr) continue;
-    for (int m = std::max(0, a.window.start_min); m < std::min(horizon, a.window.end_min); ++m)
-      products_[i].room_per_min[static_cast<std::size_t>(m)] += outlet->buffer_fruit;
+    p.flow_per_min.assign(horizon, 0.0);
+    p.per_min.assign(horizon, 0.0);
+    p.room_per_min.assign(horizon, 0.0);
   }
   for (const ProductFlow& f : flow) {
     const std::size_t i = index_of(f.product);
     if (i >= products_.size()) continue;
-    Product& p = products_[i];
-    for (int m = 0; m < horizon; ++m) {
-      const auto period = static_cast<std::size_t>(m / instance.period_min);
-      if (period < f.fruit_per_s.size() && p.room_per_min[static_cast<std::size_t>(m)] > 0)
-        p.per_min[static_cast<std::size_t>(m)] = f.fruit_per_s[period] * 60.0;
+    for (std::size_t m = 0; m < horizon; ++m) {
+      const auto period = m / static_cast<std::size_t>(instance.period_min);
+      if (period < f.fruit_per_s.size()) products_[i].flow_per_min[m] = f.fruit_per_s[period] * 60.0;
     }
   }
+  apply_allocation(allocation, 0);
+}
+
+void FruitPool::apply_allocation(const std::vector<OutletAssignment>& allocation, int from_min) {
+  const int horizon = instance_.horizon_min;
+  from_min = std::clamp(from_min, 0, horizon);
+  for (Product& p : products_)
+    std::fill(p.room_per_min.begin() + from_min, p.room_per_min.end(), 0.0);
+  for (const OutletAssignment& a : allocation) {
+    const std::size_t i = index_of(a.product);
+    const PlanOutlet* outlet = instance_.find_outlet(a.outlet);
+    if (i >= products_.size() || outlet == nullptr) continue;
+    for (int m = std::max(from_min, a.window.start_min); m < std::min(horizon, a.window.end_min); ++m)
+      products_[i].room_per_min[static_cast<std::size_t>(m)] += outlet->buffer_fruit;
+  }
+  // Fruit arrives only while an outlet carries the product.
+  for (Product& p : products_)
+    for (auto m = static_cast<std::size_t>(from_min); m < p.per_min.size(); ++m)
+      p.per_min[m] = p.room_per_min[m] > 0 ? p.flow_per_min[m] : 0.0;
+}
+
+void FruitPool::reallocate(const std::vector<OutletAssignment>& allocation) {
+  apply_allocation(allocation, now_);
 }
 
 std::size_t FruitPool::index_of(std::string_view product) const {

@@ -20,6 +20,9 @@ class FruitPool {
   FruitPool(const Instance& instance, const std::vector<ProductFlow>& flow,
             const std::vector<OutletAssignment>& allocation, int from_min = 0);
 
+  // A re-plan: the allocation in force from now() on becomes `allocation` (fruit already
+  // waiting stays; minutes before now() keep what they had). The pack-day simulator uses it.
+  void reallocate(const std::vector<OutletAssignment>& allocation);
   // Brings every product's fruit up to the start of `minute` (never backwards).
   void advance_to(int minute);
   double available(std::size_t product) const;
@@ -40,12 +43,14 @@ class FruitPool {
     double fruit;
   };
   struct Product {
+    std::vector<double> flow_per_min;  // the grader's flow per minute, carried or not
     std::vector<double> per_min;       // arrivals per minute while carried
     std::vector<double> room_per_min;  // outlet buffer room per minute (0 = not carried)
     std::deque<Batch> batches;
     double total = 0;
   };
   void step_minute(Product& p, int minute);
+  void apply_allocation(const std::vector<OutletAssignment>& allocation, int from_min);
 
   const Instance& instance_;
   std::vector<Product> products_;

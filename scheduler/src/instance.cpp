@@ -1,6 +1,7 @@
 // Look-ups on a planning instance.
 #include <algorithm>
 
+#include "coldsort/scheduler/bound.hpp"
 #include "coldsort/scheduler/instance.hpp"
 
 namespace coldsort::scheduler {
@@ -22,6 +23,17 @@ double PlanWorker::rate_for(std::string_view box_type) const {
 
 bool PlanWorker::on_break(int minute) const {
   return std::any_of(breaks.begin(), breaks.end(), [&](const Window& b) { return b.contains(minute); });
+}
+
+Instance planning_view(const Instance& in) {
+  Instance view = in;
+  if (!view.forecast.empty()) view.flow = std::move(view.forecast);
+  view.forecast.clear();
+  for (PlanWorker& w : view.workers) w.absent_from_min = -1;
+  view.orders.clear();
+  for (const PlanOrder& o : in.orders)
+    if (o.cancelled_min < 0) view.orders.push_back(o);
+  return view;
 }
 
 const BoxType* Instance::find_box_type(std::string_view id) const { return find_by_id(box_types, id); }

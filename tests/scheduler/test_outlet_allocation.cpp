@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "coldsort/scheduler/outlet_allocation.hpp"
 
 using namespace coldsort;
@@ -54,4 +56,25 @@ TEST_CASE("a config can send doubtful fruit to reject instead of recirculation",
   // Unplanned products are sound fruit: they still go round again.
   CHECK(allocation.choose(core::Grade::class_ii, "nonexistent", core::DecisionReason::graded).outlet ==
         recirculation);
+}
+
+TEST_CASE("a plan's allocation replaces the config's, and a product's outlets take turns", "[unit][scheduler]") {
+  core::Config config = default_config();
+  const std::string reject_id = config.outlet_of_kind(core::OutletKind::reject).id;
+  const int o05 = config.find_outlet("O05")->number, o07 = config.find_outlet("O07")->number;
+  scheduler::OutletAllocation allocation(
+      config, {{"O05", "EX-D"}, {"O07", "EX-D"}, {reject_id, "I-B"}, {"O99", "I-B"}, {"O01", "NOPE"}});
+  // EX-D is on two outlets: they alternate so both fill.
+  CHECK(allocation.choose(Grade::extra, "D", DecisionReason::graded).outlet == o05);
+  CHECK(allocation.choose(Grade::extra, "D", DecisionReason::graded).outlet == o07);
+  CHECK(allocation.choose(Grade::extra, "D", DecisionReason::graded).outlet == o05);
+  // I-B lost O05 to EX-D, and the plan may not put a product on the reject outlet.
+  auto b = allocation.choose(Grade::class_i, "B", DecisionReason::graded);
+  CHECK(b.reason == DecisionReason::unplanned_product);
+  CHECK(b.outlet == config.outlet_of_kind(core::OutletKind::recirculation).number);
+  std::vector<std::string> unknown = allocation.unknown();
+  std::sort(unknown.begin(), unknown.end());
+  CHECK(unknown == std::vector<std::string>{"O01=NOPE", "O11=I-B", "O99=I-B"});
+  CHECK(reject_id == "O11");
+  CHECK(allocation.products_by_outlet().size() == 2);
 }

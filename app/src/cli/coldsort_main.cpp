@@ -25,6 +25,11 @@ constexpr Command kCommands[] = {
     {"calibrate", coldsort::cli::run_calibrate,
      "calibrate camera|weight ...   px/mm, lens distortion, weight model"},
     {"synth", coldsort::cli::run_synth, "synth --out DIR [options]     render fruit with truth"},
+    {"plan", coldsort::cli::run_plan, "plan --instance FILE          plan a pack day; KPIs against the bound"},
+    {"simulate-day", coldsort::cli::run_simulate_day,
+     "simulate-day --instance FILE --method NAME   run the pack day with live re-planning"},
+    {"instance", coldsort::cli::run_instance,
+     "instance generate|check ...   make or check a pack-day planning instance"},
 };
 
 void print_usage(std::ostream& out) {

@@ -16,5 +16,8 @@ int run_grade_eval(const Args& args);  // score grading against a truth CSV
 int run_regrade(const Args& args);     // re-grade archived images under a draft standard
 int run_calibrate(const Args& args);   // calibrate camera | weight
 int run_synth(const Args& args);       // render synthetic fruit images with their truth
+int run_plan(const Args& args);          // plan a pack day and compare with the bound
+int run_simulate_day(const Args& args);  // simulate a pack day with a method re-planning live
+int run_instance(const Args& args);    // generate | check a pack-day planning instance
 
 }  // namespace coldsort::cli

@@ -27,6 +27,7 @@
 #include "coldsort/core/clock.hpp"
 #include "coldsort/core/config.hpp"
 #include "coldsort/scheduler/outlet_allocation.hpp"
+#include "coldsort/scheduler/plan.hpp"
 #include "coldsort/store/log_store.hpp"
 #include "coldsort/vision/camera_source.hpp"
 #include "coldsort/vision/grader.hpp"
@@ -62,6 +63,11 @@ class LineController {
   // Every decided fruit's views go to `archive` (it keeps rejects, doubtful fruit and a
   // sample of the rest); nullptr stops archiving. The archive must outlive the controller.
   void archive_images_to(ImageArchive* archive) { archive_ = archive; }
+  // Follows a published plan's outlet allocation: at each minute of the plan's day (minute 0
+  // at `day_start`) the outlets carry the plan's products; before and after the plan's
+  // windows, the config's allocation applies. nullptr goes back to the config's. Call it on
+  // the line thread (or before the line thread starts).
+  void follow_plan(std::shared_ptr<const scheduler::Plan> plan, core::WallTime day_start);
   std::string status_json() const;
   // What plant SCADA sees (bridge::ScadaServer); a copy, like status_json().
   bridge::ScadaImage scada_image() const;
@@ -84,6 +90,7 @@ class LineController {
   vision::GradeResult grade_cup(int lane, std::uint64_t cup, core::SteadyTime now,
                                 std::vector<vision::Frame>& frames);
   void watch_cold_rooms(core::SteadyTime now);
+  void follow_plan_allocation(core::SteadyTime now);
   ColdRoomSample sample_of(const core::ColdRoom& room) const;
   void store_alarm_events();
   void check_drives();
@@ -99,6 +106,11 @@ class LineController {
   store::LogStore& store_;
   const core::Clock& clock_;
   scheduler::OutletAllocation allocation_;
+  std::shared_ptr<const scheduler::Plan> plan_;
+  core::WallTime plan_day_start_{};
+  int plan_minute_ = -1;  // the plan minute the allocation was last taken at; -1: config's
+  std::map<std::string, std::string> plan_products_;
+  core::SteadyTime next_plan_check_{};
   bridge::SorterPlc plc_;
   core::AlarmBoard alarms_;
   ColdChainMonitor cold_chain_;

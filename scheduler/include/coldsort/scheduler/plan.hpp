@@ -5,8 +5,9 @@
 // instance; task times are fractional because a gift box takes 2.5-4 minutes.
 //
 // What a plan must respect (checked by `check_plan`, docs/planning.md):
-//  - an outlet carries at most one product at a time; a station packs a product only while an
-//    outlet carrying it reaches the station;
+//  - an outlet carries at most one product at a time; a task starts only while an outlet
+//    carrying its product reaches its station (its fruit is taken at the start, so an outlet
+//    may change product while the box is being packed);
 //  - a station slot holds at most one worker at a time, a worker is in one place at a time,
 //    only within the shift, never while absent or not checked in;
 //  - a task (one order, all its boxes) lies inside its worker's staffing at that station, not
@@ -80,6 +81,8 @@ struct PinCost {
 
 struct Plan {
   std::string method;
+  std::string instance;   // the pack day's name (set by whoever publishes the plan)
+  std::string day_start;  // "07:00": minute 0 of the plan, local time
   int made_at_min = 0;
   std::vector<OutletAssignment> outlets;
   std::vector<StaffAssignment> staff;
