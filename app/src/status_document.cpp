@@ -43,7 +43,8 @@ std::string LineController::status_json() const {
     json::array products;
     if (plan_minute_ < 0) {
       for (const auto& p : o.products) products.push_back(json::string(p));
-    } else if (auto planned = plan_products_.find(o.id); planned != plan_products_.end()) {
+    } else if (auto planned = allocation_.products_by_outlet().find(o.id);
+               planned != allocation_.products_by_outlet().end()) {  // what the line really does
       products.push_back(json::string(planned->second));
     }
     outlets.push_back(json::object{{"id", o.id}, {"number", o.number}, {"kind", core::to_string(o.kind)},

@@ -6,8 +6,31 @@
 namespace coldsort::scheduler {
 namespace {
 
-// The flow a planner knows: what the grader actually delivered in periods already over, the
-// forecast for the rest (so a planner can see the drift).
+// How many finished periods the live flow is smoothed over, and how far it may scale the
+// forecast: the grader's product mix moves with each lot, so one period alone overreacts.
+constexpr std::size_t kSmoothPeriods = 2;
+constexpr double kMinScale = 0.25, kMaxScale = 4.0;
+
+// The rest of the day's forecast, scaled per product by what the grader delivered against it
+// over the last periods: a size mix that shifted at noon stays shifted (persistence), as a
+// supervisor would assume from the grader's live counts.
+void follow_live_flow(ProductFlow& known, const ProductFlow& forecast, std::size_t past) {
+  if (past == 0) return;
+  double seen = 0, expected = 0;
+  for (std::size_t k = past - std::min(past, kSmoothPeriods); k < past && k < known.fruit_per_s.size(); ++k) {
+    seen += known.fruit_per_s[k];
+    expected += k < forecast.fruit_per_s.size() ? forecast.fruit_per_s[k] : 0.0;
+  }
+  const std::size_t periods = std::min(past, kSmoothPeriods);
+  for (std::size_t k = past; k < known.fruit_per_s.size(); ++k) {
+    const double planned = k < forecast.fruit_per_s.size() ? forecast.fruit_per_s[k] : 0.0;
+    known.fruit_per_s[k] = expected > 0 ? planned * std::clamp(seen / expected, kMinScale, kMaxScale)
+                                        : std::max(planned, seen / static_cast<double>(periods));
+  }
+}
+
+// The flow a planner knows: what the grader actually delivered in periods already over, and
+// the forecast for the rest scaled by the live flow (follow_live_flow).
 std::vector<ProductFlow> known_flow(const Instance& truth, int now_min) {
   const std::vector<ProductFlow>& forecast = truth.planning_flow();
   const std::size_t past = static_cast<std::size_t>(std::max(0, now_min / truth.period_min));
@@ -24,6 +47,9 @@ std::vector<ProductFlow> known_flow(const Instance& truth, int now_min) {
     for (std::size_t k = 0; k < std::min({past, actual.fruit_per_s.size(), it->fruit_per_s.size()});
          ++k)
       it->fruit_per_s[k] = actual.fruit_per_s[k];
+    auto planned = std::find_if(forecast.begin(), forecast.end(),
+                                [&](const ProductFlow& f) { return f.product == actual.product; });
+    follow_live_flow(*it, planned == forecast.end() ? ProductFlow{actual.product, {}} : *planned, past);
   }
   return known;
 }

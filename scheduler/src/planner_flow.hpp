@@ -15,8 +15,9 @@ struct FlowOptions {
 
 Plan plan_day(const PlanRequest& request, const FlowOptions& options);
 
-// What each of the instance's pins costs: the plan without it against `with_pins`. Bounded:
-// the first kMaxCostedPins pins, each re-planned without repair or further pin costs.
+// What each of the instance's pins costs: the plan without it against `with_pins` (never
+// negative: a pin the heuristic happens to do better with costs nothing). Bounded: the first
+// four pins, each re-planned with an equal share of the iteration cap and no pin costs.
 std::vector<PinCost> pin_costs(const PlanRequest& request, const Plan& with_pins);
 
 }  // namespace coldsort::scheduler::flow

@@ -77,18 +77,6 @@ double Demand::released_left(int bucket, int minute) const {
   return std::max(0.0, released - packed);
 }
 
-double Demand::scarcity(int product, int from_period) const {
-  double need = 0;
-  for (int q : skus_of_product_[static_cast<std::size_t>(product)]) {
-    const Sku& sku = m_.skus[static_cast<std::size_t>(q)];
-    for (int k : sku.buckets) need += left_[static_cast<std::size_t>(k)] * m_.fruit_per_box[static_cast<std::size_t>(sku.box)];
-  }
-  const auto t = static_cast<std::size_t>(std::clamp(from_period, 0, m_.periods));
-  const double supply = supply_after_[static_cast<std::size_t>(product)][t] + fruit_[static_cast<std::size_t>(product)];
-  if (need <= 0) return 0;
-  return supply <= 0 ? 1e9 : need / supply;
-}
-
 void Demand::open_period(int p, const Carried& carried) {
   const double minutes = std::max(0, m_.period_end(p) - m_.period_start(p));
   for (std::size_t i = 0; i < fruit_.size(); ++i)

@@ -2,7 +2,9 @@
 // The live planner's fluid picture of the day as it plans forward period by period: parcels
 // still to pack in each demand bucket, fruit waiting per product, and from these what each SKU
 // needs in a period — labour in "units" (one average packer for the period), in tiers of
-// value: `required` (the rate that meets every cut-off still reachable, earliest first),
+// value: `required` (the rate that meets every cut-off still reachable, and at least the SKU's
+// share of its product's fruit flow, since fruit not packed within the cold limit is lost;
+// worth more the nearer the cut-off or the less fruit the product can spare),
 // `ahead` (the rest of the open demand, worth packing early), `late` (cut-off passed) and
 // `standby` (the fluid picture says it is done, but the floor may not be: a packer standing
 // by there is worth a little more than an idle one).
@@ -45,8 +47,6 @@ class Demand {
   // Per product: the fruit it would have in period `p` if an outlet carried it (before
   // open_period of `p`).
   std::vector<double> fruit_if_carried(int p) const;
-  // Per product: fruit the day's open demand needs over fruit still to come; > 1 is short.
-  double scarcity(int product, int from_period) const;
 
   // Worker `w` packs for `minutes` of period `p`: SKU `first` first, then the other SKUs in
   // `reachable` (the station's) earliest cut-off first, as fruit and released orders allow.
@@ -58,8 +58,6 @@ class Demand {
 
   double left(int bucket) const { return left_[static_cast<std::size_t>(bucket)]; }
   double released_left(int bucket, int minute) const;  // parcels arrived by `minute` and not packed
-  double fruit(int product) const { return fruit_[static_cast<std::size_t>(product)]; }
-  const std::vector<std::vector<int>>& skus_of_product() const { return skus_of_product_; }
 
  private:
   double pack_bucket(int bucket, double parcels, int minute);

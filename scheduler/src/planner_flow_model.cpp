@@ -134,11 +134,6 @@ int Model::worker_index(std::string_view id) const { return find_in(worker_ids, 
 int Model::outlet_index(std::string_view id) const { return find_in(outlet_ids, id); }
 int Model::order_index(std::string_view id) const { return find_in(order_ids, id); }
 
-bool Model::reaches(int outlet, int station) const {
-  const auto& reach = outlet_reach[static_cast<std::size_t>(outlet)];
-  return std::find(reach.begin(), reach.end(), station) != reach.end();
-}
-
 Model build_model(const Instance& instance, int now_min, const std::vector<std::string>& taken) {
   Model m;
   m.in = &instance;

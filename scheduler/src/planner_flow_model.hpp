@@ -62,8 +62,6 @@ struct Model {
   int worker_index(std::string_view id) const;
   int outlet_index(std::string_view id) const;
   int order_index(std::string_view id) const;
-  // Product outlet o reaches station s.
-  bool reaches(int outlet, int station) const;
 
   // Views into the instance's ids (the model never outlives its instance); look-ups only.
   using Index = std::unordered_map<std::string_view, int>;

@@ -1,11 +1,15 @@
 #pragma once
 // Outlet allocation for one block of periods (an hour by default): which product each product
-// outlet carries, as an assignment solved by min-cost flow. Each product is worth the labour
-// it should get in the block (its SKUs' needs, filled most valuable first with the packers
-// there are); its k-th outlet is worth the part of that labour the outlet's reach (the station
-// slots it feeds, shared with the other outlets feeding them) adds — a concave value, so
-// parallel arcs of rising cost; an outlet is one product at a time, which the flow keeps
-// integral. Changing an outlet's product costs (its buffer has to run out first).
+// outlet carries. Each product is worth the labour it should get in the block (its SKUs' needs,
+// filled most valuable first with the packers there are), per box type; an outlet gives it
+// the station slots it feeds that pack those box types (shared with the other outlets feeding
+// them), and its first outlet is worth more (its fruit only reaches the floor while carried).
+// First an assignment by min-cost flow over Boost.Graph — the k-th outlet of a product worth
+// the part of its need an average outlet covers (parallel arcs of rising cost), integral
+// because an outlet carries one product at a time; then the rounding that matters: local
+// moves against each outlet's real reach (one outlet to another product, or two in a chain
+// when the first move would strip a product). Changing an outlet's product costs (its buffer
+// runs out first); a re-plan starts from the published allocation instead of the flow.
 // Thread safety: pure functions.
 #include <string>
 #include <vector>

@@ -16,9 +16,10 @@ constexpr double kGivenUp = 1e6;
 constexpr int kGiveUpRounds = 6;
 // Late buckets looked at per round of moves, largest deficit first.
 constexpr std::size_t kBucketsPerRound = 8;
-// Checkpoints (quarters of the remaining day) at which the rest is planned again from the
-// dispatched state.
-constexpr int kResyncParts = 4;
+// Checkpoints, in sixteenths of the remaining day, at which the rest is planned again from the
+// dispatched state: denser towards the end, where the fluid picture has drifted most and the
+// last cut-offs leave no time to catch up.
+constexpr int kResyncAt[] = {4, 8, 12, 14, 15};
 
 int index_in(const PlanOrder& o, const std::vector<PlanOrder>& orders) {
   if (!orders.empty() && &o >= orders.data() && &o < orders.data() + orders.size())
@@ -77,8 +78,8 @@ void Repair::run() {
   give_up_late_orders();
   // Re-plan the rest of the day from the floor as dispatched, at checkpoints.
   const auto n = static_cast<int>(periods_.size());
-  for (int k = 1; k < kResyncParts; ++k)
-    if (budget_left()) resync(n * k / kResyncParts);
+  for (const int sixteenths : kResyncAt)
+    if (budget_left()) resync(n * sixteenths / 16);
   count_busy();
   while (budget_left()) {
     const std::vector<Deficit> late = deficits();
