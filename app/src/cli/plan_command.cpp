@@ -77,7 +77,8 @@ int run_plan(const Args& args) {
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     plan.instance = instance->name;
     plan.day_start = instance->day_start;
-    rows.push_back({method, plan.kpis, ms, plan.iterations, scheduler::check_plan(*instance, plan), std::nullopt});
+    rows.push_back({method, plan.kpis, ms, plan.iterations, scheduler::check_plan(*instance, plan), std::nullopt,
+                    plan.infeasible});
     if (!p.out.empty()) {
       std::ofstream written(p.out);
       written << scheduler::plan_to_json(plan) << "\n";

@@ -125,6 +125,10 @@ void print_results(std::ostream& out, const std::vector<MethodResult>& rows, con
           << format_fixed(d.starvation_outlet_min, 0) << " station-min; " << d.replans << " re-plans (p50 "
           << format_fixed(d.plan_ms_p50, 1) << " ms, max " << format_fixed(d.plan_ms_max, 1) << " ms)\n";
     }
+    if (!r.infeasible.empty()) out << r.method << ": " << r.infeasible.size() << " cannot be planned:\n";
+    for (std::size_t i = 0; i < r.infeasible.size() && i < 10; ++i)
+      out << "  " << r.infeasible[i].subject << ": " << r.infeasible[i].reason << "\n";
+    if (r.infeasible.size() > 10) out << "  ... and " << r.infeasible.size() - 10 << " more (--json lists all)\n";
     for (std::size_t i = 0; i < r.violations.size() && i < 10; ++i)
       out << r.method << " VIOLATION " << r.violations[i].subject << ": " << r.violations[i].rule << "\n";
   }
@@ -147,6 +151,10 @@ json::object results_json(const scheduler::Instance& instance, const Bounds& bou
                    {"plan_ms", r.plan_ms},
                    {"iterations", r.iterations},
                    {"violations", violations}};
+    json::array infeasible;
+    for (const scheduler::Infeasibility& f : r.infeasible)
+      infeasible.push_back(json::object{{"subject", f.subject}, {"reason", f.reason}});
+    m["infeasible"] = std::move(infeasible);
     if (r.day) m["day"] = day_json(*r.day);
     methods.push_back(std::move(m));
   }

@@ -36,6 +36,7 @@ struct MethodResult {
   long iterations = 0;
   std::vector<scheduler::Violation> violations;    // hard constraints broken (must be none)
   std::optional<scheduler::DayKpis> day;           // simulate-day only
+  std::vector<scheduler::Infeasibility> infeasible;  // what the method could not plan, and why
 };
 
 void print_instance(std::ostream& out, const scheduler::Instance& instance);

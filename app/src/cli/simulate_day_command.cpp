@@ -69,7 +69,8 @@ int run_simulate_day(const Args& args) {
     bar.finish();
     if (p.log && !p.json)
       for (const std::string& line : day.log) std::cout << method << " " << line << "\n";
-    rows.push_back({method, day.kpis.parcels, day.kpis.plan_ms_p50, day.last_plan.iterations, {}, day.kpis});
+    rows.push_back({method, day.kpis.parcels, day.kpis.plan_ms_p50, day.last_plan.iterations, {}, day.kpis,
+                    day.last_plan.infeasible});
   }
   if (p.json) {
     std::cout << boost::json::serialize(results_json(*instance, *bounds, rows)) << "\n";
