@@ -62,11 +62,8 @@ int run_plan(const Args& args) {
     std::cerr << "coldsort plan: --out needs one --method\n";
     return 2;
   }
-  auto bounds = compute_bounds(*instance, p.bound);
-  if (!bounds) {
-    std::cerr << "coldsort plan: unknown --bound \"" << p.bound << "\" (none, capacity, lp, exact)\n";
-    return 2;
-  }
+  auto bounds = compute_bounds(*instance, p.bound, "coldsort plan");
+  if (!bounds) return 2;
   std::vector<MethodResult> rows;
   for (const std::string& method : *methods) {
     auto planner = scheduler::make_planner(method);
@@ -88,13 +85,7 @@ int run_plan(const Args& args) {
       }
     }
   }
-  if (p.json) {
-    std::cout << boost::json::serialize(results_json(*instance, *bounds, rows)) << "\n";
-  } else {
-    print_instance(std::cout, *instance);
-    print_bounds(std::cout, *bounds);
-    print_results(std::cout, rows, *bounds);
-  }
+  print_report(std::cout, *instance, *bounds, rows, p.json);
   for (const MethodResult& r : rows)
     if (!r.violations.empty()) return 1;
   return 0;

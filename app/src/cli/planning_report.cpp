@@ -63,10 +63,14 @@ const scheduler::Bound* Bounds::best() const {
   return best;
 }
 
-std::optional<Bounds> compute_bounds(const scheduler::Instance& instance, const std::string& which) {
+std::optional<Bounds> compute_bounds(const scheduler::Instance& instance, const std::string& which,
+                                     const char* command) {
   static const std::vector<std::string> kOrder = {"none", "capacity", "lp", "exact"};
   auto level = std::find(kOrder.begin(), kOrder.end(), which);
-  if (level == kOrder.end()) return std::nullopt;
+  if (level == kOrder.end()) {
+    std::cerr << command << ": unknown --bound \"" << which << "\" (none, capacity, lp, exact)\n";
+    return std::nullopt;
+  }
   Bounds out;
   const auto rank = level - kOrder.begin();
   if (rank >= 1) out.computed.push_back(scheduler::capacity_bound(instance));
@@ -132,6 +136,17 @@ void print_results(std::ostream& out, const std::vector<MethodResult>& rows, con
     for (std::size_t i = 0; i < r.violations.size() && i < 10; ++i)
       out << r.method << " VIOLATION " << r.violations[i].subject << ": " << r.violations[i].rule << "\n";
   }
+}
+
+void print_report(std::ostream& out, const scheduler::Instance& instance, const Bounds& bounds,
+                  const std::vector<MethodResult>& rows, bool as_json) {
+  if (as_json) {
+    out << json::serialize(results_json(instance, bounds, rows)) << "\n";
+    return;
+  }
+  print_instance(out, instance);
+  print_bounds(out, bounds);
+  print_results(out, rows, bounds);
 }
 
 json::object results_json(const scheduler::Instance& instance, const Bounds& bounds,

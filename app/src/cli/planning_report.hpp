@@ -27,7 +27,9 @@ struct Bounds {
   // computed (nullptr: none). The exact optimum is printed beside it, not used for ratios.
   const scheduler::Bound* best() const;
 };
-std::optional<Bounds> compute_bounds(const scheduler::Instance& instance, const std::string& which);
+// nullopt after saying on stderr, after `command`, that `which` is not a bound's name.
+std::optional<Bounds> compute_bounds(const scheduler::Instance& instance, const std::string& which,
+                                     const char* command);
 
 struct MethodResult {
   std::string method;
@@ -42,6 +44,9 @@ struct MethodResult {
 void print_instance(std::ostream& out, const scheduler::Instance& instance);
 void print_bounds(std::ostream& out, const Bounds& bounds);
 void print_results(std::ostream& out, const std::vector<MethodResult>& rows, const Bounds& bounds);
+// The table (instance, bounds, one row per method) or, with `json`, results_json on one line.
+void print_report(std::ostream& out, const scheduler::Instance& instance, const Bounds& bounds,
+                  const std::vector<MethodResult>& rows, bool json);
 boost::json::object results_json(const scheduler::Instance& instance, const Bounds& bounds,
                                  const std::vector<MethodResult>& rows);
 

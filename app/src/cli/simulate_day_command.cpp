@@ -53,11 +53,8 @@ int run_simulate_day(const Args& args) {
   auto methods = methods_named(p.method, "coldsort simulate-day");
   auto instance = instance_from(p.instance, "coldsort simulate-day");
   if (!methods || !instance) return 2;
-  auto bounds = compute_bounds(*instance, p.bound);
-  if (!bounds) {
-    std::cerr << "coldsort simulate-day: unknown --bound \"" << p.bound << "\" (none, capacity, lp, exact)\n";
-    return 2;
-  }
+  auto bounds = compute_bounds(*instance, p.bound, "coldsort simulate-day");
+  if (!bounds) return 2;
   std::vector<MethodResult> rows;
   for (const std::string& method : *methods) {
     auto planner = scheduler::make_planner(method);
@@ -72,13 +69,7 @@ int run_simulate_day(const Args& args) {
     rows.push_back({method, day.kpis.parcels, day.kpis.plan_ms_p50, day.last_plan.iterations, {}, day.kpis,
                     day.last_plan.infeasible});
   }
-  if (p.json) {
-    std::cout << boost::json::serialize(results_json(*instance, *bounds, rows)) << "\n";
-  } else {
-    print_instance(std::cout, *instance);
-    print_bounds(std::cout, *bounds);
-    print_results(std::cout, rows, *bounds);
-  }
+  print_report(std::cout, *instance, *bounds, rows, p.json);
   return 0;
 }
 
