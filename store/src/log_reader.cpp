@@ -54,6 +54,30 @@ core::Result<int> LogReader::schema_version() const {
   return static_cast<int>(*version);
 }
 
+core::Result<std::vector<std::vector<SqlValue>>> LogReader::query(const std::string& sql) const {
+  detail::SqlError e;
+  auto stmt = Statement::prepare(impl_->db, sql.c_str(), &e);
+  if (!stmt) return impl_->failed(e);
+  sqlite3_stmt* raw = stmt->get();
+  const int columns = sqlite3_column_count(raw);
+  std::vector<std::vector<SqlValue>> out;
+  int rc = SQLITE_ROW;
+  while ((rc = stmt->step()) == SQLITE_ROW) {
+    std::vector<SqlValue>& row = out.emplace_back();
+    row.reserve(static_cast<std::size_t>(columns));
+    for (int c = 0; c < columns; ++c) {
+      switch (sqlite3_column_type(raw, c)) {
+        case SQLITE_NULL: row.emplace_back(std::monostate{}); break;
+        case SQLITE_INTEGER: row.emplace_back(stmt->column_int(c)); break;
+        case SQLITE_FLOAT: row.emplace_back(stmt->column_double(c)); break;
+        default: row.emplace_back(stmt->column_text(c)); break;
+      }
+    }
+  }
+  if (rc != SQLITE_DONE) return impl_->failed(impl_->db.error(rc));
+  return out;
+}
+
 core::Result<std::int64_t> LogReader::count_fruit() const {
   detail::SqlError e;
   auto count = impl_->db.query_int("SELECT COUNT(*) FROM fruit", &e);

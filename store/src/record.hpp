@@ -7,6 +7,8 @@
 #include "coldsort/core/clock.hpp"
 #include "coldsort/core/cold_room.hpp"
 #include "coldsort/core/fruit.hpp"
+#include "coldsort/core/pack_records.hpp"
+#include "coldsort/core/people.hpp"
 #include "coldsort/core/plan_record.hpp"
 
 namespace coldsort::store::detail {
@@ -18,7 +20,20 @@ struct SensorSample {
   core::WallTime at{};
 };
 
+// The band a room's compliance is judged against, kept beside its samples so that a HACCP
+// report read years later states the limits it used.
+struct ColdRoomBand {
+  std::string room;
+  std::string name;
+  std::string device;  // the recording probe's device and point
+  std::string point;
+  double min_c = 0;
+  double max_c = 0;
+  core::WallTime at{};
+};
+
 using Record = std::variant<core::Fruit, core::Alarm, SensorSample, core::AlarmEvent,
-                            core::ColdExcursion, core::PlanRecord>;
+                            core::ColdExcursion, core::PlanRecord, core::BoxRecord,
+                            core::OrderUpdate, core::Lot, core::OperatorAction, ColdRoomBand>;
 
 }  // namespace coldsort::store::detail

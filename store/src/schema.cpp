@@ -125,6 +125,136 @@ CREATE TABLE plan (
 );
 CREATE INDEX plan_t_ms ON plan (t_ms);
 )sql"},
+    // Store issue: the packing floor (parcels with their check-weigh, orders and their
+    // status history, grower lots, the audit trail, the band each room is judged against)
+    // and the rollups reports read instead of raw rows. Rollups are kept by the writer in
+    // the same transaction as the rows they count, so they never disagree with them; their
+    // keys use '' (not NULL) for a missing lot, size or product because a primary key of a
+    // WITHOUT ROWID table cannot hold NULL. Times are Unix ms; a bucket is the ms at its
+    // start (UTC; a UTC+8 day starts on a whole hour, so hours roll up into local days).
+    // Raw sensor samples older than the configured age are folded into one row per
+    // minute (value = mean, n readings, min and max); a raw row has n, min, max NULL.
+    Migration{5, R"sql(
+CREATE TABLE lot (
+  lot_id TEXT PRIMARY KEY,
+  grower TEXT NOT NULL,
+  variety TEXT,
+  intake_kg REAL,
+  intake_ms INTEGER,
+  cold_room TEXT
+);
+CREATE TABLE customer_order (
+  order_id TEXT PRIMARY KEY,
+  product_id TEXT,
+  box_type TEXT,
+  boxes INTEGER NOT NULL,
+  courier TEXT,
+  cutoff_ms INTEGER NOT NULL,
+  arrived_ms INTEGER,
+  priority INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  status_ms INTEGER NOT NULL,
+  packed_ms INTEGER,
+  shipped_ms INTEGER
+);
+CREATE INDEX customer_order_cutoff_ms ON customer_order (cutoff_ms);
+CREATE TABLE order_event (
+  id INTEGER PRIMARY KEY,
+  t_ms INTEGER NOT NULL,
+  order_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  actor TEXT
+);
+CREATE INDEX order_event_order_id ON order_event (order_id, t_ms);
+CREATE TABLE box (
+  id INTEGER PRIMARY KEY,
+  box_id TEXT NOT NULL UNIQUE,
+  order_id TEXT,
+  station TEXT NOT NULL,
+  worker TEXT NOT NULL,
+  product_id TEXT,
+  box_type TEXT NOT NULL,
+  lot_id TEXT,
+  fruit_count INTEGER NOT NULL,
+  weight_g REAL NOT NULL,
+  nominal_g REAL NOT NULL,
+  pack_s REAL NOT NULL,
+  packed_ms INTEGER NOT NULL,
+  into_cold_ms INTEGER
+);
+CREATE INDEX box_packed_ms ON box (packed_ms);
+CREATE INDEX box_worker_packed_ms ON box (worker, packed_ms);
+CREATE TABLE operator_action (
+  id INTEGER PRIMARY KEY,
+  t_ms INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  role TEXT,
+  action TEXT NOT NULL,
+  target TEXT,
+  detail TEXT,
+  allowed INTEGER NOT NULL,
+  outcome TEXT
+);
+CREATE INDEX operator_action_t_ms ON operator_action (t_ms);
+CREATE TABLE cold_room_band (
+  id INTEGER PRIMARY KEY,
+  t_ms INTEGER NOT NULL,
+  room TEXT NOT NULL,
+  name TEXT,
+  device TEXT NOT NULL,
+  point TEXT NOT NULL,
+  min_c REAL NOT NULL,
+  max_c REAL NOT NULL
+);
+CREATE INDEX cold_room_band_room_t_ms ON cold_room_band (room, t_ms);
+ALTER TABLE sensor_sample ADD COLUMN n INTEGER;
+ALTER TABLE sensor_sample ADD COLUMN min_value REAL;
+ALTER TABLE sensor_sample ADD COLUMN max_value REAL;
+CREATE TABLE fruit_minute (
+  minute_ms INTEGER NOT NULL,
+  lane INTEGER NOT NULL,
+  grade TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  weight_g REAL NOT NULL,
+  PRIMARY KEY (minute_ms, lane, grade)
+) WITHOUT ROWID;
+CREATE TABLE fruit_hour (
+  hour_ms INTEGER NOT NULL,
+  lane INTEGER NOT NULL,
+  lot_id TEXT NOT NULL,
+  grade TEXT NOT NULL,
+  size_code TEXT NOT NULL,
+  outlet INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  weight_g REAL NOT NULL,
+  PRIMARY KEY (hour_ms, lane, lot_id, grade, size_code, outlet)
+) WITHOUT ROWID;
+CREATE INDEX fruit_hour_lot_id ON fruit_hour (lot_id);
+CREATE TABLE box_hour (
+  hour_ms INTEGER NOT NULL,
+  worker TEXT NOT NULL,
+  station TEXT NOT NULL,
+  box_type TEXT NOT NULL,
+  product_id TEXT NOT NULL,
+  boxes INTEGER NOT NULL,
+  fruit INTEGER NOT NULL,
+  weight_g REAL NOT NULL,
+  nominal_g REAL NOT NULL,
+  pack_s REAL NOT NULL,
+  PRIMARY KEY (hour_ms, worker, station, box_type, product_id)
+) WITHOUT ROWID;
+CREATE INDEX box_hour_worker ON box_hour (worker, hour_ms);
+CREATE TABLE sensor_hour (
+  device TEXT NOT NULL,
+  point TEXT NOT NULL,
+  hour_ms INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  sum_value REAL NOT NULL,
+  min_value REAL NOT NULL,
+  max_value REAL NOT NULL,
+  PRIMARY KEY (device, point, hour_ms)
+) WITHOUT ROWID;
+)sql"},
 };
 
 core::Result<void> fail(const std::string& path, std::string_view what, const SqlError& e,

@@ -62,6 +62,29 @@ void SqliteLogStore::append_excursion(const core::ColdExcursion& excursion) {
 
 void SqliteLogStore::append_plan(const core::PlanRecord& plan) { enqueue(Record{plan}, record_limit_); }
 
+// Parcels, orders, lots and the audit trail are records people are paid or judged on:
+// they share the full queue, never the sample limit.
+void SqliteLogStore::append_box(const core::BoxRecord& box) { enqueue(Record{box}, record_limit_); }
+
+void SqliteLogStore::append_order(const core::OrderUpdate& order) {
+  enqueue(Record{order}, record_limit_);
+}
+
+void SqliteLogStore::append_lot(const core::Lot& lot) { enqueue(Record{lot}, record_limit_); }
+
+void SqliteLogStore::append_operator_action(const core::OperatorAction& action) {
+  enqueue(Record{action}, record_limit_);
+}
+
+void SqliteLogStore::append_cold_room(const core::ColdRoom& room, core::WallTime at) {
+  // The recording probe if the room has one, else the control probe (see ColdRoomProbes).
+  const core::ColdRoomProbes& p = room.probes;
+  ColdRoomBand band{room.id, room.name, p.record_device.empty() ? room.device : p.record_device,
+                    p.record_point.empty() ? p.control_point : p.record_point,
+                    room.min_c, room.max_c, at};
+  enqueue(Record{std::move(band)}, record_limit_);
+}
+
 void SqliteLogStore::enqueue(Record record, std::size_t limit) {
   const auto now = Steady::now();
   bool accepted = false;

@@ -36,6 +36,11 @@ class SqliteLogStore final : public LogStore {
   void append_alarm_transition(const core::AlarmEvent& event) override;
   void append_excursion(const core::ColdExcursion& excursion) override;
   void append_plan(const core::PlanRecord& plan) override;
+  void append_box(const core::BoxRecord& box) override;
+  void append_order(const core::OrderUpdate& order) override;
+  void append_lot(const core::Lot& lot) override;
+  void append_operator_action(const core::OperatorAction& action) override;
+  void append_cold_room(const core::ColdRoom& room, core::WallTime at) override;
   void flush() override;
   StoreStats stats() const override;
 

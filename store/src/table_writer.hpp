@@ -19,6 +19,9 @@ class TableWriter {
   // says why (its code tells the caller whether retrying can help).
   core::Result<void> commit(std::span<const Record> batch, SqlError* detail);
 
+  // For maintenance between batches on the writer thread (sensor downsampling, checks).
+  Connection& connection() { return db_; }
+
  private:
   TableWriter() = default;
   int insert_fruit(const core::Fruit& fruit);

@@ -135,7 +135,7 @@ TEST_CASE("a commit that keeps failing drops its batch and records the error", "
   options.batch_rows = 200;
   options.retry_attempts = 3;
   options.retry_backoff_ms = 1;
-  options.max_db_bytes = 128 * 1024;  // a "disk" that fills after the schema and some hundred fruit
+  options.max_db_bytes = 256 * 1024;  // a "disk" that fills after the schema and some hundred fruit
   auto s = open_store(path, options);
   constexpr std::uint64_t kFruit = 4000;
   for (std::uint64_t i = 0; i < kFruit; ++i) s->append_fruit(make_fruit(i));

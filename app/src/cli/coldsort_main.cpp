@@ -16,7 +16,11 @@ struct Command {
 constexpr Command kCommands[] = {
     {"check-config", coldsort::cli::run_check_config,
      "check-config FILE             validate a line config (exit 0 valid, 2 invalid)"},
-    {"db", coldsort::cli::run_db, "db count --db FILE            number of fruit recorded"},
+    {"db", coldsort::cli::run_db,
+     "db count|seed|backup|check ...   count fruit, seed a season, back up, check integrity"},
+    {"report", coldsort::cli::run_report,
+     "report NAME --db FILE [--from D --to D] [--format table|csv|json]   manager reports"},
+    {"export", coldsort::cli::run_export, "export TABLE --db FILE [--from D --to D]   raw rows as CSV"},
     {"grade", coldsort::cli::run_grade, "grade [options] PATH...       grade images to CSV"},
     {"grade-eval", coldsort::cli::run_grade_eval,
      "grade-eval --truth CSV PATH   score the grader against known truth"},

@@ -19,5 +19,12 @@ int run_synth(const Args& args);       // render synthetic fruit images with the
 int run_plan(const Args& args);          // plan a pack day and compare with the bound
 int run_simulate_day(const Args& args);  // simulate a pack day with a method re-planning live
 int run_instance(const Args& args);    // generate | check a pack-day planning instance
+int run_report(const Args& args);      // a manager report over the throughput log
+int run_export(const Args& args);      // raw rows of one table to CSV
+
+// `coldsort db SUB ...`: run_db dispatches on SUB (args without SUB).
+int run_db_seed(const Args& args);    // fill a database with a season or a day
+int run_db_backup(const Args& args);  // online backup while the line writes
+int run_db_check(const Args& args);   // full integrity check
 
 }  // namespace coldsort::cli

@@ -30,6 +30,8 @@ struct Lot {
   std::string grower;
   std::string variety;
   double intake_kg = 0;
+  WallTime intake_at{};
+  std::string cold_room;  // where it waits before grading; empty: unknown
 };
 
 }  // namespace coldsort::core

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "coldsort/core/error.hpp"
@@ -92,6 +93,9 @@ struct SensorSampleRow {
   double value = 0;
 };
 
+// One value of a query result: NULL, INTEGER, REAL or TEXT (BLOBs read as text).
+using SqlValue = std::variant<std::monostate, std::int64_t, double, std::string>;
+
 // Errors: store_io (cannot open, not a database, missing table), store_busy (locked).
 // Rows come in insertion (id) order. Thread safety: none; one reader per thread.
 class LogReader {
@@ -112,6 +116,10 @@ class LogReader {
   // ordered by start time. For the cold-chain report.
   core::Result<std::vector<ExcursionRow>> excursion_rows(std::int64_t from_ms, std::int64_t to_ms,
                                                          std::string_view room = {}) const;
+  // Any read-only SQL (the connection cannot write), every row of it: for cross-checks of
+  // the reports against the raw rows, and for ad-hoc questions. Errors: store_io for SQL
+  // that does not prepare (the message is logged).
+  core::Result<std::vector<std::vector<SqlValue>>> query(const std::string& sql) const;
   // The newest `limit` published plans, newest first (without their JSON unless `with_json`).
   core::Result<std::vector<PlanRow>> plan_rows(int limit, bool with_json = false) const;
 

@@ -1,5 +1,6 @@
 #pragma once
-// The throughput log: every fruit, alarm change and sensor sample the controller records.
+// The throughput log: every fruit, parcel, order change, lot, alarm change, sensor sample
+// and operator action the controller records.
 // Writers never wait on the disk: append_* queue the record and return; one writer thread
 // commits batched transactions bounded by rows and by time.
 #include <cstdint>
@@ -12,6 +13,8 @@
 #include "coldsort/core/cold_room.hpp"
 #include "coldsort/core/error.hpp"
 #include "coldsort/core/fruit.hpp"
+#include "coldsort/core/pack_records.hpp"
+#include "coldsort/core/people.hpp"
 #include "coldsort/core/plan_record.hpp"
 
 namespace coldsort::store {
@@ -50,6 +53,16 @@ class LogStore {
   virtual void append_excursion(const core::ColdExcursion& excursion) = 0;
   // A packing plan as it was published (kept for the HMI and for re-plan history).
   virtual void append_plan(const core::PlanRecord& plan) = 0;
+  // A packed parcel (piece-rate pay, giveaway and utilisation are counted from these).
+  virtual void append_box(const core::BoxRecord& box) = 0;
+  // An order's current state; the latest per order_id wins, every update is history.
+  virtual void append_order(const core::OrderUpdate& order) = 0;
+  // A grower lot at intake; appending the same id again updates it.
+  virtual void append_lot(const core::Lot& lot) = 0;
+  // The audit trail: every control action and setting change, allowed or refused.
+  virtual void append_operator_action(const core::OperatorAction& action) = 0;
+  // The band a room is judged against from `at` on (written at start and on change).
+  virtual void append_cold_room(const core::ColdRoom& room, core::WallTime at) = 0;
   // Blocks until every record appended before the call is committed (or failed). It does
   // not hurry the writer: expect up to batch_ms plus the commit (and any retries).
   virtual void flush() = 0;

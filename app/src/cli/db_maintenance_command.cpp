@@ -1,0 +1,7 @@
+// STUB: replaced by a helper
+#include <iostream>
+#include "commands.hpp"
+namespace coldsort::cli {
+int run_db_backup(const Args&) { std::cerr << "not yet\n"; return 1; }
+int run_db_check(const Args&) { std::cerr << "not yet\n"; return 1; }
+}  // namespace coldsort::cli
