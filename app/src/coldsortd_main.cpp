@@ -120,8 +120,12 @@ int run(const Options& opt) {
   if (opt.scada_port >= 0) config.scada.port = opt.scada_port;
   if (std::string e = prepare_data_folder(config.store.path); !e.empty()) return fail(e);
 
-  auto store = store::open_sqlite_store(config.store.path,
-                                        {config.store.batch_rows, config.store.batch_ms});
+  store::StoreOptions store_options;
+  store_options.batch_rows = config.store.batch_rows;
+  store_options.batch_ms = config.store.batch_ms;
+  store_options.max_pending = config.store.max_pending;
+  store_options.sensor_raw_max_age = std::chrono::hours(24) * config.store.sensor_raw_days;
+  auto store = store::open_sqlite_store(config.store.path, store_options);
   if (!store) return fail("cannot open database " + config.store.path + ": " + store.error().message());
 
   core::SystemClock clock;

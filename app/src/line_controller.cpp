@@ -76,6 +76,7 @@ void LineController::step(core::SteadyTime now) {
   follow_plc(now);
   watch_cold_rooms(now);
   check_drives();
+  check_store();
   alarms_.expire_shelves(clock_.wall_now());
   store_alarm_events();
   if (now - rate_window_start_ >= 5s) {
@@ -320,6 +321,18 @@ void LineController::check_drives() {
     else
       clear(key);
   }
+}
+
+// A log store that cannot write (disk full, read-only, I/O errors) keeps records in memory
+// and drops sensor samples first; the line keeps sorting, and a person must free the disk.
+// The reason names the file and SQLite's error; it stays the same while the fault lasts,
+// so the alarm is raised once. stats() is a copy under a mutex: cheap at the step rate.
+void LineController::check_store() {
+  const store::StoreStats stats = store_.stats();
+  if (stats.degraded)
+    raise("store.write", "store", "log store degraded: " + stats.degraded_reason, core::AlarmPriority::high);
+  else
+    clear("store.write");
 }
 
 // Every ISA-18.2 state change (raise, acknowledge, return, shelve) goes to the audit trail.

@@ -323,6 +323,8 @@ void read_services(ObjectReader& root, Config& c) {
     if (c.store.path.empty()) r->error("path", "must not be empty");
     c.store.batch_rows = static_cast<int>(r->integer("batch_rows", 1, 100000, 500));
     c.store.batch_ms = static_cast<int>(r->integer("batch_ms", 1, 60000, 250));
+    c.store.max_pending = static_cast<int>(r->integer("max_pending", 1, 10000000, 500000));
+    c.store.sensor_raw_days = static_cast<int>(r->integer("sensor_raw_days", 0, 3650, 7));
     r->finish();
   }
   if (auto r = root.child("hmi", false)) {

@@ -41,6 +41,9 @@ class Connection {
   core::Result<void> exec(const char* sql, SqlError* detail = nullptr);
   // Runs a statement whose first column of the first row is an integer (a PRAGMA, a COUNT).
   core::Result<std::int64_t> query_int(const char* sql, SqlError* detail = nullptr);
+  // Rows inserted, changed or deleted by the last INSERT/UPDATE/DELETE (sqlite3_changes64):
+  // 0 after an INSERT that ON CONFLICT DO NOTHING skipped.
+  std::int64_t changes() const { return sqlite3_changes64(db_); }
 
  private:
   sqlite3* db_ = nullptr;

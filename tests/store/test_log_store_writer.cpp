@@ -117,7 +117,12 @@ TEST_CASE("a full queue drops records, sensor samples first", "[unit][store]") {
     const store::StoreStats stats = s->stats();
     CHECK(stats.queued == 10);
     CHECK(stats.dropped == 3);
+    CHECK(stats.dropped_samples == 1);
+    CHECK(stats.dropped_fruit == 1);
+    CHECK(stats.dropped_records == 1);
     CHECK(stats.committed == 0);
+    CHECK(stats.degraded);  // dropping, until a commit goes through
+    CHECK_THAT(stats.degraded_reason, Catch::Contains("queue") && Catch::Contains(path));
   }  // the destructor commits what was queued without waiting an hour
 
   auto reader = open_reader(path);
@@ -128,7 +133,8 @@ TEST_CASE("a full queue drops records, sensor samples first", "[unit][store]") {
   CHECK(reader.alarm_event_rows(10).value().empty());
 }
 
-TEST_CASE("a commit that keeps failing drops its batch and records the error", "[unit][store]") {
+TEST_CASE("a full disk keeps the batches it refuses pending, in memory, and says why",
+          "[unit][store]") {
   TempDir dir;
   const std::string path = (dir / "log.sqlite").string();
   store::StoreOptions options;
@@ -139,16 +145,25 @@ TEST_CASE("a commit that keeps failing drops its batch and records the error", "
   auto s = open_store(path, options);
   constexpr std::uint64_t kFruit = 4000;
   for (std::uint64_t i = 0; i < kFruit; ++i) s->append_fruit(make_fruit(i));
-  s->flush();  // returns although batches failed: each one is retried a bounded number
+  s->flush();  // returns although batches failed: they wait in the pending buffer
 
   const store::StoreStats stats = s->stats();
   CHECK(stats.committed > 0);
-  CHECK(stats.dropped > 0);
-  CHECK(stats.committed + stats.dropped == kFruit);
+  CHECK(stats.pending > 0);
+  CHECK(stats.dropped == 0);  // the buffer (max_pending) holds all of them
+  CHECK(stats.committed + stats.pending == kFruit);
   CHECK(stats.committed % 200 == 0);  // whole batches or nothing
-  CHECK_THAT(stats.last_error,
-             Catch::Contains("full") && Catch::Contains(path) && Catch::Contains("attempt 3 of 3"));
-  CHECK(open_reader(path).count_fruit().value() == static_cast<std::int64_t>(stats.committed));
+  CHECK(stats.degraded);
+  CHECK_THAT(stats.degraded_reason, Catch::Contains("full") && Catch::Contains(path));
+  CHECK_THAT(stats.last_error, Catch::Contains("full") && Catch::Contains(path));
+  auto reader = open_reader(path);
+  CHECK(reader.count_fruit().value() == static_cast<std::int64_t>(stats.committed));
+  // The committed ones are the oldest: nothing after the first refused batch went in.
+  const auto rows = reader.fruit_rows(static_cast<int>(kFruit)).value();
+  REQUIRE(rows.size() == stats.committed);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i].cup != static_cast<std::int64_t>(1000 + i)) FAIL("row " << i << " holds cup " << rows[i].cup);
+  }
 }
 
 TEST_CASE("appends from several threads all arrive", "[unit][store]") {

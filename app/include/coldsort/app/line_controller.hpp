@@ -94,6 +94,7 @@ class LineController {
   ColdRoomSample sample_of(const core::ColdRoom& room) const;
   void store_alarm_events();
   void check_drives();
+  void check_store();
   void raise(const std::string& key, const std::string& source, const std::string& message,
              core::AlarmPriority priority);
   void clear(const std::string& key);

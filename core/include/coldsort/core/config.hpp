@@ -106,6 +106,8 @@ struct StoreConfig {
   std::string path = "var/coldsort.db";
   int batch_rows = 500;
   int batch_ms = 250;
+  int max_pending = 500000;  // records held in memory while the disk refuses writes
+  int sensor_raw_days = 7;   // raw sensor samples older than this fold into minutes; 0: never
 };
 
 struct HmiConfig {

@@ -3,6 +3,7 @@
 // and operator action the controller records.
 // Writers never wait on the disk: append_* queue the record and return; one writer thread
 // commits batched transactions bounded by rows and by time.
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -19,24 +20,45 @@
 
 namespace coldsort::store {
 
-// Every field must be positive (max_db_bytes: zero or positive); open_sqlite_store refuses
-// anything else with config_invalid. Sensor samples are refused from 90 % of max_queued on,
-// so that a flood of them cannot crowd out fruit and alarms.
+// Every field must be positive (max_db_bytes and sensor_raw_max_age: zero or positive);
+// open_sqlite_store refuses anything else with config_invalid. Sensor samples are refused
+// from 90 % of max_queued on, so that a flood of them cannot crowd out fruit and alarms.
+//
+// Durability bound (synchronous=FULL in WAL mode, see schema.cpp): a commit is on the disk
+// when it returns, so a kill -9 or a power cut loses only what was not yet committed: the
+// records of the last batch_ms (at most batch_rows per batch still being written, plus
+// whatever waits in the queue) and anything kept pending while the disk refused writes.
 struct StoreOptions {
   int batch_rows = 500;  // commit when this many records are queued...
   int batch_ms = 250;    // ...or when the oldest queued record is this old
   int max_queued = 200000;  // beyond this, records are dropped (and counted), never blocking
-  int retry_attempts = 5;     // tries per batch on busy/full/read-only/I/O errors, then drop
+  int retry_attempts = 5;     // tries per batch on busy/full/read-only/I/O errors...
   int retry_backoff_ms = 50;  // wait before the first retry; doubles after each one
   std::int64_t max_db_bytes = 0;  // 0: no cap; else commits beyond it fail as on a full disk
+  // ...then the batch is kept in a pending buffer of at most this many records (about
+  // 300 bytes each), retried every few seconds and committed in order when the disk takes
+  // writes again. Over the bound, sensor samples are dropped first (oldest first), then
+  // fruit, and parcels, orders, lots, audit, alarm changes, excursions and plans last.
+  int max_pending = 500000;
+  // Raw sensor samples older than this are folded into one row per device, point and
+  // minute by the writer thread between batches (sensor_downsample.hpp); 0 keeps them raw.
+  std::chrono::milliseconds sensor_raw_max_age = std::chrono::hours(24 * 7);
 };
 
 struct StoreStats {
   std::uint64_t queued = 0;     // records accepted by append_*
   std::uint64_t committed = 0;  // records durably committed
-  std::uint64_t dropped = 0;    // records lost to a full queue or a failed write
+  std::uint64_t dropped = 0;    // records lost (the sum of the three below)
+  std::uint64_t dropped_samples = 0;  // sensor samples lost to a full queue or buffer
+  std::uint64_t dropped_fruit = 0;    // fruit lost likewise
+  std::uint64_t dropped_records = 0;  // everything else (parcels, orders, alarms, audit, ...)
+  std::uint64_t pending = 0;    // records kept in memory because the disk refused them
   std::uint64_t batches = 0;    // transactions committed
   std::string last_error;       // empty when the last commit succeeded
+  // True while records are pending or being dropped; `degraded_reason` names the file and
+  // SQLite's error ("database or disk is full"). Both clear once the backlog is committed.
+  bool degraded = false;
+  std::string degraded_reason;
 };
 
 // Thread safety: append_*, flush and stats may be called from any thread.
@@ -63,15 +85,18 @@ class LogStore {
   virtual void append_operator_action(const core::OperatorAction& action) = 0;
   // The band a room is judged against from `at` on (written at start and on change).
   virtual void append_cold_room(const core::ColdRoom& room, core::WallTime at) = 0;
-  // Blocks until every record appended before the call is committed (or failed). It does
-  // not hurry the writer: expect up to batch_ms plus the commit (and any retries).
+  // Blocks until every record appended before the call is committed, dropped or (the disk
+  // refusing writes) kept pending. It does not hurry the writer: expect up to batch_ms plus
+  // the commit (and any retries).
   virtual void flush() = 0;
   virtual StoreStats stats() const = 0;
 };
 
 // Opens (creating if needed) the SQLite database at `path`, runs migrations, checks
-// integrity and starts the writer thread. Errors: store_io (cannot create/open/migrate; the
-// message is in the log), config_invalid (a newer schema than this build knows).
+// integrity (PRAGMA quick_check in full after an unclean shutdown, else within a time
+// bound: see schema.hpp) and starts the writer thread. Errors: store_io (cannot
+// create/open/migrate, or damaged; the message is in the log), config_invalid (a newer
+// schema than this build knows).
 core::Result<std::unique_ptr<LogStore>> open_sqlite_store(const std::string& path,
                                                           const StoreOptions& options);
 
