@@ -127,6 +127,10 @@ int run(const Options& opt) {
   store_options.sensor_raw_max_age = std::chrono::hours(24) * config.store.sensor_raw_days;
   auto store = store::open_sqlite_store(config.store.path, store_options);
   if (!store) return fail("cannot open database " + config.store.path + ": " + store.error().message());
+  // The bands the rooms are judged against from now on, so that a compliance report read
+  // later states the limits of the day, not today's config.
+  for (const core::ColdRoom& room : config.cold_rooms)
+    (*store)->append_cold_room(room, std::chrono::system_clock::now());
 
   core::SystemClock clock;
   std::atomic<bool> stop{false};

@@ -116,7 +116,14 @@ std::string LineController::status_json() const {
                                   {"raised_at_ms", core::to_unix_ms(a.raised_at)}});
   doc["alarms"] = std::move(alarms);
   store::StoreStats stats = store_.stats();
-  doc["store"] = json::object{{"committed", stats.committed}, {"dropped", stats.dropped},
+  doc["store"] = json::object{{"committed", stats.committed},
+                              {"dropped", stats.dropped},
+                              {"dropped_samples", stats.dropped_samples},
+                              {"dropped_fruit", stats.dropped_fruit},
+                              {"dropped_records", stats.dropped_records},
+                              {"pending", stats.pending},
+                              {"degraded", stats.degraded},
+                              {"degraded_reason", stats.degraded_reason},
                               {"last_error", stats.last_error}};
   return json::serialize(doc);
 }

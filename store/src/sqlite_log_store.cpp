@@ -27,6 +27,7 @@ SqliteLogStore::SqliteLogStore(TableWriter writer, std::string path, const Store
       path_(std::move(path)),
       options_(options),
       batch_rows_(static_cast<std::size_t>(options.batch_rows)),
+      catch_up_rows_(static_cast<std::size_t>(std::max(options.batch_rows, options.catch_up_rows))),
       record_limit_(static_cast<std::size_t>(options.max_queued)),
       // Sensor samples come back every poll cycle; fruit and alarms do not. Refusing the
       // samples first keeps the last tenth of the queue for the records that matter.
@@ -193,9 +194,10 @@ SqliteLogStore::Work SqliteLogStore::wait_for_work(std::unique_lock<std::mutex>&
   }
 }
 
-// Moves up to batch_rows records out of the queue; returns the seq of the last one.
+// Moves up to batch_rows records out of the queue, or up to catch_up_rows when more wait;
+// returns the seq of the last one.
 std::uint64_t SqliteLogStore::take_batch(std::vector<Record>& batch) {
-  const std::size_t rows = std::min(queue_.size(), batch_rows_);
+  const std::size_t rows = std::min(queue_.size(), catch_up_rows_);
   std::uint64_t last_seq = 0;
   for (std::size_t i = 0; i < rows; ++i) {
     batch.push_back(std::move(queue_.front().record));
@@ -393,6 +395,7 @@ std::string first_bad_option(const StoreOptions& o) {
   const std::pair<const char*, std::int64_t> positive[] = {
       {"batch_rows", o.batch_rows},
       {"batch_ms", o.batch_ms},
+      {"catch_up_rows", o.catch_up_rows},
       {"max_queued", o.max_queued},
       {"retry_attempts", o.retry_attempts},
       {"retry_backoff_ms", o.retry_backoff_ms},

@@ -97,6 +97,7 @@ class SqliteLogStore final : public LogStore {
   const std::string path_;
   const StoreOptions options_;
   const std::size_t batch_rows_;
+  const std::size_t catch_up_rows_;  // >= batch_rows_
   const std::size_t record_limit_;  // fruit and alarms are refused when the queue is full...
   const std::size_t sample_limit_;  // ...sensor samples already at 90 % of it
   const std::string marker_;

@@ -48,6 +48,7 @@ TEST_CASE("ten thousand fruit are committed in batches", "[unit][store]") {
   const std::string path = (dir / "log.sqlite").string();
   store::StoreOptions options;
   options.batch_rows = 500;
+  options.catch_up_rows = 500;  // no larger catch-up transactions: count plain batches
   auto s = open_store(path, options);
   constexpr std::uint64_t kFruit = 10'000;
   for (std::uint64_t i = 0; i < kFruit; ++i) s->append_fruit(make_fruit(i));
@@ -139,6 +140,7 @@ TEST_CASE("a full disk keeps the batches it refuses pending, in memory, and says
   const std::string path = (dir / "log.sqlite").string();
   store::StoreOptions options;
   options.batch_rows = 200;
+  options.catch_up_rows = 200;
   options.retry_attempts = 3;
   options.retry_backoff_ms = 1;
   options.max_db_bytes = 256 * 1024;  // a "disk" that fills after the schema and some hundred fruit

@@ -86,6 +86,7 @@ TEST_CASE("past max_pending, sensor samples are dropped first, then fruit, then 
   const std::string path = (dir / "log.sqlite").string();
   store::StoreOptions options;
   options.batch_rows = 50;           // every group of 50 appends is one batch...
+  options.catch_up_rows = 50;        // ...never more...
   options.batch_ms = 3'600'000;      // ...and only that: no partial batches by time
   options.retry_attempts = 1;
   options.max_pending = 100;

@@ -31,6 +31,11 @@ namespace coldsort::store {
 struct StoreOptions {
   int batch_rows = 500;  // commit when this many records are queued...
   int batch_ms = 250;    // ...or when the oldest queued record is this old
+  // When more than batch_rows wait (a burst, or the backlog after a stalled disk), one
+  // transaction takes up to this many: each commit syncs the disk once (synchronous=FULL),
+  // so a backlog is caught up at bulk speed instead of at batch_rows per sync. Values
+  // below batch_rows count as batch_rows.
+  int catch_up_rows = 10000;
   int max_queued = 200000;  // beyond this, records are dropped (and counted), never blocking
   int retry_attempts = 5;     // tries per batch on busy/full/read-only/I/O errors...
   int retry_backoff_ms = 50;  // wait before the first retry; doubles after each one
