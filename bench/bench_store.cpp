@@ -8,7 +8,7 @@
 //    rollups and the same report from the raw rows, their ratio, and whether they agree;
 //  - database bytes per fruit, and the share of each table.
 // Usage: bench_store [--fruit N] [--db SEASON.db] [--runs K]
-//   --fruit: how many fruit the ingest runs write (default 1,000,000)
+//   --fruit: how many fruit the ingest runs write (default 1,000,000; 0: no ingest)
 //   --db: a seeded season to time the reports on (no --db: ingest only)
 #include <sys/resource.h>
 
@@ -133,7 +133,7 @@ int main(int argc, char** argv) {
   }
   coldsort::core::log::set_level(coldsort::core::log::Level::warn);
   std::cout << "# bench_store\n\n";
-  run_ingest(fruit);
+  if (fruit > 0) run_ingest(fruit);  // --fruit 0: the reports only
   if (!season_db.empty()) return bench::run_season_reports(season_db, runs);
   return 0;
 }

@@ -7,9 +7,12 @@
 namespace coldsort::store::detail {
 namespace {
 
+// The rows of a minute (one per lane and grade) come together in primary-key order, so the
+// rollup is read without a GROUP BY: SQLite would sort the whole range for it (seconds over
+// a season), while the loop below adds them up as they come.
 constexpr const char* kRollupSql =
-    "SELECT minute_ms, grade, SUM(n), TOTAL(weight_g) FROM fruit_minute"
-    " WHERE minute_ms >= ?1 AND minute_ms < ?2 GROUP BY minute_ms, grade ORDER BY minute_ms";
+    "SELECT minute_ms, grade, n, weight_g FROM fruit_minute"
+    " WHERE minute_ms >= ?1 AND minute_ms < ?2 ORDER BY minute_ms";
 // t_ms is never negative, so integer division floors.
 constexpr const char* kRawSql =
     "SELECT t_ms / 60000 * 60000 AS m, grade, COUNT(*), TOTAL(weight_g) FROM fruit"
@@ -54,12 +57,18 @@ core::Result<void> read_minutes(const ReportContext& ctx, By by, std::map<std::i
     if (!stmt) return stmt.error();
     stmt->bind(1, seg.range.from_ms);
     stmt->bind(2, seg.range.to_ms);
+    Period* period = nullptr;
+    std::int64_t period_minute = -1;  // the minute `period` was found for
     auto done = each_row(ctx, *stmt, [&](const Statement& s) {
       const std::int64_t minute = s.column_int(0);
-      std::string shift;
-      Period& p = periods[period_of(ctx, by, minute, &shift)];
-      if (p.by_grade.empty()) p.by_grade.assign(grades, 0);
-      p.shift = shift;
+      if (minute != period_minute) {  // the rows of one minute share their period
+        std::string shift;
+        period = &periods[period_of(ctx, by, minute, &shift)];
+        if (period->by_grade.empty()) period->by_grade.assign(grades, 0);
+        period->shift = std::move(shift);
+        period_minute = minute;
+      }
+      Period& p = *period;
       const std::int64_t n = s.column_int(2);
       p.fruit += n;
       p.weight_g += s.column_double(3);
